@@ -1,0 +1,42 @@
+/* Internal helpers shared by libgeo's sources.  Not installed. */
+#ifndef LIBGEO_LG_INTERNAL_H
+#define LIBGEO_LG_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "libgeo/lg_context.h"
+
+#if defined(__GNUC__)
+#define LG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define LG_PRINTF(a, b)
+#endif
+
+/* Record a failure in the context; returns `status` so callers can write
+ * `return lg_error(ctx, LG_ERR_IO, "...", ...);`. */
+lg_status lg_error(lg_ctx *ctx, lg_status status, const char *fmt, ...) LG_PRINTF(3, 4);
+
+/* Raise a warning (handler or stored). */
+void lg_warn(lg_ctx *ctx, const char *fmt, ...) LG_PRINTF(2, 3);
+
+/* Report progress; returns 0 when the caller asked to cancel (the error is
+ * then already recorded). */
+int lg_progress(lg_ctx *ctx, double fraction, const char *what);
+
+/* The last message GEOS reported on this context's handle. */
+const char *lg_geos_last_message(const lg_ctx *ctx);
+
+/* malloc/calloc/realloc that record LG_ERR_NOMEM in ctx on failure. */
+void *lg_malloc(lg_ctx *ctx, size_t size);
+void *lg_calloc(lg_ctx *ctx, size_t n, size_t size);
+void *lg_realloc(lg_ctx *ctx, void *p, size_t size);
+char *lg_strdup(lg_ctx *ctx, const char *s);
+
+/* printf into a fresh malloc'd string (NULL + LG_ERR_NOMEM on failure). */
+char *lg_sprintf(lg_ctx *ctx, const char *fmt, ...) LG_PRINTF(2, 3);
+
+/* Case-insensitive ASCII string compare, 0 when equal. */
+int lg_strcasecmp(const char *a, const char *b);
+
+#endif
