@@ -52,7 +52,7 @@ static inline const char *lg_test_shared_data(void)
  * tree), created on first use. Returns a static buffer. */
 static inline const char *lg_test_tmpdir(const char *name)
 {
-    static char buf[1024];
+    static char buf[900];
     snprintf(buf, sizeof buf, "%s/%s", LIBGEO_TEST_TMP, name);
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", buf, buf);

@@ -39,4 +39,15 @@ char *lg_sprintf(lg_ctx *ctx, const char *fmt, ...) LG_PRINTF(2, 3);
 /* Case-insensitive ASCII string compare, 0 when equal. */
 int lg_strcasecmp(const char *a, const char *b);
 
+/* --- CRS internals (crs.c) --- */
+#include "libgeo/lg_crs.h"
+/* Wrap a PROJ CRS object (ownership taken, also on failure). */
+lg_crs *lg_crs_from_pj(lg_ctx *ctx, PJ *pj);
+/* The PROJ object of a CRS (borrowed). */
+PJ *lg_crs_pj(const lg_crs *crs);
+/* Replace the reason text (takes ownership of a malloc'd string). */
+void lg_crs_set_reason(lg_crs *crs, char *reason);
+/* A transformation src -> dst taking and giving x = east/longitude first. */
+PJ *lg_crs_transform(lg_ctx *ctx, const lg_crs *src, const lg_crs *dst);
+
 #endif

@@ -24,6 +24,14 @@
 #include <geos_c.h>
 #include <proj.h>
 
+/* Every public function is marked LG_API: the shared library exports
+ * these and nothing else. */
+#if defined(__GNUC__)
+#define LG_API __attribute__((visibility("default")))
+#else
+#define LG_API
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -33,7 +41,7 @@ extern "C" {
 #define LIBGEO_VERSION_PATCH 0
 
 /** The library's version as "MAJOR.MINOR.PATCH". Static string. */
-const char *lg_version(void);
+LG_API const char *lg_version(void);
 
 /** Status codes.  Stable numeric values: they may be stored and compared. */
 typedef enum lg_status {
@@ -49,32 +57,32 @@ typedef enum lg_status {
 } lg_status;
 
 /** A short English name of a status ("out of memory", ...). Static string. */
-const char *lg_status_name(lg_status status);
+LG_API const char *lg_status_name(lg_status status);
 
 typedef struct lg_ctx lg_ctx;
 
 /** Create a context.  Returns NULL only when memory is exhausted. */
-lg_ctx *lg_ctx_new(void);
+LG_API lg_ctx *lg_ctx_new(void);
 
 /** Destroy a context (NULL is accepted).  Returns NULL. */
-lg_ctx *lg_ctx_free(lg_ctx *ctx);
+LG_API lg_ctx *lg_ctx_free(lg_ctx *ctx);
 
 /** The status of the last failure, LG_OK if none since the last clear. */
-lg_status lg_ctx_errno(const lg_ctx *ctx);
+LG_API lg_status lg_ctx_errno(const lg_ctx *ctx);
 
 /** The message of the last failure ("" if none).  Owned by the context,
  *  valid until the next call that fails or clears. */
-const char *lg_ctx_errmsg(const lg_ctx *ctx);
+LG_API const char *lg_ctx_errmsg(const lg_ctx *ctx);
 
 /** Forget the last failure. */
-void lg_ctx_clear_error(lg_ctx *ctx);
+LG_API void lg_ctx_clear_error(lg_ctx *ctx);
 
 /** The GEOS handle owned by the context, for callers that run GEOS _r
  *  functions on geometries the library hands out.  Do not finish it. */
-GEOSContextHandle_t lg_ctx_geos(const lg_ctx *ctx);
+LG_API GEOSContextHandle_t lg_ctx_geos(const lg_ctx *ctx);
 
 /** The PROJ context owned by the context.  Do not destroy it. */
-PJ_CONTEXT *lg_ctx_proj(const lg_ctx *ctx);
+LG_API PJ_CONTEXT *lg_ctx_proj(const lg_ctx *ctx);
 
 /** Warning handler: called with a UTF-8 message for things a user should
  *  know that do not stop the work (a guessed encoding, geometries fixed).
@@ -82,13 +90,13 @@ PJ_CONTEXT *lg_ctx_proj(const lg_ctx *ctx);
 typedef void (*lg_warning_fn)(const char *message, void *user);
 
 /** Install (or remove, with NULL) the warning handler. */
-void lg_ctx_set_warning_handler(lg_ctx *ctx, lg_warning_fn fn, void *user);
+LG_API void lg_ctx_set_warning_handler(lg_ctx *ctx, lg_warning_fn fn, void *user);
 
 /** Number of warnings raised since the context was made. */
-size_t lg_ctx_warning_count(const lg_ctx *ctx);
+LG_API size_t lg_ctx_warning_count(const lg_ctx *ctx);
 
 /** The last warning raised ("" if none).  Owned by the context. */
-const char *lg_ctx_last_warning(const lg_ctx *ctx);
+LG_API const char *lg_ctx_last_warning(const lg_ctx *ctx);
 
 /** Progress callback: `fraction` in [0,1] of the task named `what`.
  *  Return non-zero to go on, 0 to cancel (the call then fails with
@@ -96,7 +104,7 @@ const char *lg_ctx_last_warning(const lg_ctx *ctx);
 typedef int (*lg_progress_fn)(double fraction, const char *what, void *user);
 
 /** Install (or remove, with NULL) the progress callback. */
-void lg_ctx_set_progress(lg_ctx *ctx, lg_progress_fn fn, void *user);
+LG_API void lg_ctx_set_progress(lg_ctx *ctx, lg_progress_fn fn, void *user);
 
 #ifdef __cplusplus
 }

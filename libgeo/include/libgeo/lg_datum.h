@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "libgeo/lg_context.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -33,30 +35,30 @@ typedef enum lg_datum {
 
 /** Parse "none", "wgs84", "gcj02"/"gcj-02"/"amap", "bd09"/"bd-09"/"baidu"
  *  (case-insensitive).  Returns 1 and sets *out, or 0 if unknown. */
-int lg_datum_parse(const char *text, lg_datum *out);
+LG_API int lg_datum_parse(const char *text, lg_datum *out);
 
 /** The canonical name: "none", "gcj02" or "bd09". Static string. */
-const char *lg_datum_name(lg_datum datum);
+LG_API const char *lg_datum_name(lg_datum datum);
 
 /** 1 if (lon, lat) lies in the box where the offsets apply, else 0. */
-int lg_datum_in_china(double lon, double lat);
+LG_API int lg_datum_in_china(double lon, double lat);
 
 /** WGS84 → GCJ-02 (closed form). */
-void lg_wgs84_to_gcj02(double lon, double lat, double *out_lon, double *out_lat);
+LG_API void lg_wgs84_to_gcj02(double lon, double lat, double *out_lon, double *out_lat);
 /** GCJ-02 → WGS84 (iterative inverse, < 1 mm). */
-void lg_gcj02_to_wgs84(double lon, double lat, double *out_lon, double *out_lat);
+LG_API void lg_gcj02_to_wgs84(double lon, double lat, double *out_lon, double *out_lat);
 /** GCJ-02 → BD-09 (closed form). */
-void lg_gcj02_to_bd09(double lon, double lat, double *out_lon, double *out_lat);
+LG_API void lg_gcj02_to_bd09(double lon, double lat, double *out_lon, double *out_lat);
 /** BD-09 → GCJ-02 (iterative inverse of lg_gcj02_to_bd09, < 1 mm). */
-void lg_bd09_to_gcj02(double lon, double lat, double *out_lon, double *out_lat);
+LG_API void lg_bd09_to_gcj02(double lon, double lat, double *out_lon, double *out_lat);
 /** WGS84 → BD-09. */
-void lg_wgs84_to_bd09(double lon, double lat, double *out_lon, double *out_lat);
+LG_API void lg_wgs84_to_bd09(double lon, double lat, double *out_lon, double *out_lat);
 /** BD-09 → WGS84. */
-void lg_bd09_to_wgs84(double lon, double lat, double *out_lon, double *out_lat);
+LG_API void lg_bd09_to_wgs84(double lon, double lat, double *out_lon, double *out_lat);
 
 /** Convert `n` points in place from `datum` to WGS84.  `xy` holds
  *  interleaved lon, lat pairs.  LG_DATUM_NONE leaves them unchanged. */
-void lg_datum_to_wgs84(lg_datum datum, double *xy, size_t n);
+LG_API void lg_datum_to_wgs84(lg_datum datum, double *xy, size_t n);
 
 #ifdef __cplusplus
 }

@@ -30,7 +30,7 @@ typedef enum lg_encoding_source {
 } lg_encoding_source;
 
 /** A short English description of a source (".cpg file", ...). Static. */
-const char *lg_encoding_source_name(lg_encoding_source source);
+LG_API const char *lg_encoding_source_name(lg_encoding_source source);
 
 /** Canonical encoding name for a user's or a .cpg file's text, or NULL if
  *  unknown.  Accepts code-page numbers and common spellings, case- and
@@ -39,13 +39,13 @@ const char *lg_encoding_source_name(lg_encoding_source source);
  *  "950", "BIG5" → "BIG5"; "1252", "CP1252" → "CP1252"; "88591",
  *  "8859-1", "ISO-8859-1", "LATIN1" → "ISO-8859-1"; other "CPnnn" and
  *  "ISO-8859-n" likewise.  The result is a static string that iconv knows. */
-const char *lg_encoding_canonical(const char *text);
+LG_API const char *lg_encoding_canonical(const char *text);
 
 /** Canonical encoding for a DBF language driver id, or NULL when the id is
  *  0 (not set) or unknown.  0x4D and 0x7A → "GBK", 0x4F and 0x78 → "BIG5",
  *  0x57 → "ISO-8859-1", 0x03 → "CP1252", … (the table GDAL's shapefile
  *  driver uses). */
-const char *lg_encoding_from_ldid(unsigned ldid);
+LG_API const char *lg_encoding_from_ldid(unsigned ldid);
 
 /** Detect a shapefile's declared encoding.  `path` is the .shp or .dbf
  *  path.  The .cpg file (any case of the extension) wins over the LDID, as
@@ -54,30 +54,30 @@ const char *lg_encoding_from_ldid(unsigned ldid);
  *  LG_ENC_LDID or LG_ENC_UNKNOWN) and *ldid (the raw byte, 0 if the DBF
  *  could not be read).  A .cpg naming an unknown encoding is an error
  *  (LG_ERR_ENCODING) that names the file and its text. */
-lg_status lg_dbf_encoding(lg_ctx *ctx, const char *path, const char **encoding,
+LG_API lg_status lg_dbf_encoding(lg_ctx *ctx, const char *path, const char **encoding,
                           lg_encoding_source *source, unsigned *ldid);
 
 /** 1 if `len` bytes at `s` are well-formed UTF-8 (no overlongs, no
  *  surrogates), else 0. */
-int lg_utf8_valid(const char *s, size_t len);
+LG_API int lg_utf8_valid(const char *s, size_t len);
 
 /** Guess the encoding of raw text samples: "UTF-8" when every sample is
  *  valid UTF-8 (pure ASCII included), else "GBK" when every sample decodes
  *  strictly as GBK, else "GB18030" when every sample decodes as GB18030,
  *  else NULL (give up: the caller must ask the user). Static string. */
-const char *lg_encoding_guess(const char *const *samples, const size_t *lengths, size_t n);
+LG_API const char *lg_encoding_guess(const char *const *samples, const size_t *lengths, size_t n);
 
 typedef struct lg_decoder lg_decoder;
 
 /** A strict decoder from `encoding` (canonical name) to UTF-8.  Fails with
  *  LG_ERR_ENCODING if the system's iconv does not know the encoding. */
-lg_decoder *lg_decoder_new(lg_ctx *ctx, const char *encoding);
+LG_API lg_decoder *lg_decoder_new(lg_ctx *ctx, const char *encoding);
 
 /** Free a decoder (NULL accepted).  Returns NULL. */
-lg_decoder *lg_decoder_free(lg_decoder *dec);
+LG_API lg_decoder *lg_decoder_free(lg_decoder *dec);
 
 /** The decoder's encoding name. */
-const char *lg_decoder_encoding(const lg_decoder *dec);
+LG_API const char *lg_decoder_encoding(const lg_decoder *dec);
 
 /** Decode `len` bytes to a new NUL-terminated UTF-8 string the caller
  *  frees with free().  Strict: bytes that are not valid in the encoding
@@ -85,7 +85,7 @@ const char *lg_decoder_encoding(const lg_decoder *dec);
  *  and the offending bytes in hex; nothing is replaced.  With `lossy`
  *  non-zero, invalid bytes become U+FFFD instead and *replaced (if not
  *  NULL) counts them. */
-char *lg_decoder_decode(lg_ctx *ctx, lg_decoder *dec, const char *bytes, size_t len, int lossy,
+LG_API char *lg_decoder_decode(lg_ctx *ctx, lg_decoder *dec, const char *bytes, size_t len, int lossy,
                         size_t *replaced);
 
 #ifdef __cplusplus

@@ -1,0 +1,8 @@
+/* The geoplan commands: each takes argc/argv from its own name on and
+ * returns the process exit status (cli_common.h). */
+#ifndef GEOPLAN_COMMANDS_H
+#define GEOPLAN_COMMANDS_H
+
+int cmd_info(int argc, char **argv);
+
+#endif
