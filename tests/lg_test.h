@@ -2,7 +2,11 @@
 #ifndef LIBGEO_LG_TEST_H
 #define LIBGEO_LG_TEST_H
 
+#define _USE_MATH_DEFINES
 #include <math.h>
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,7 +58,7 @@ static inline const char *lg_test_tmpdir(const char *name)
 {
     static char buf[900];
     snprintf(buf, sizeof buf, "%s/%s", LIBGEO_TEST_TMP, name);
-    char cmd[1200];
+    char cmd[2 * sizeof buf + 64];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", buf, buf);
     if (system(cmd) != 0)
         return NULL;

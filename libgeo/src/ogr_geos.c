@@ -60,7 +60,7 @@ static size_t load_points(lg_conv *c, OGRGeometryH h, int ring)
         }
     }
     if (ring && m >= 2 && (xy[0] != xy[2 * (m - 1)] || xy[1] != xy[2 * (m - 1) + 1])) {
-        note_defect(c, "a polygon ring is not closed (closed it)");
+        note_defect(c, "a polygon ring is not closed");
         xy[2 * m] = xy[0];
         xy[2 * m + 1] = xy[1];
         m++;
@@ -124,7 +124,7 @@ static GEOSGeometry *conv_ring(lg_conv *c, OGRGeometryH h, int *degenerate)
     if (n == (size_t)-1)
         return NULL;
     if (n < 4) {
-        note_defect(c, "a polygon ring has fewer than 4 points (dropped it)");
+        note_defect(c, "a polygon ring has fewer than 4 points");
         *degenerate = 1;
         return NULL;
     }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages libgeo needs to build, test and run.
+# Used by the README's quick start and by .ci/run.  Run as root.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config   # compiler and build
+  libgdal-dev gdal-bin               # GDAL 3.6: reading every vector format; ogr2ogr in tests
+  libgeos-dev                        # GEOS 3.11: geometry (reentrant C API)
+  libproj-dev proj-data              # PROJ 9.1: CRS and transformations, geodesic area
+  libjson-c-dev                      # json-c: geoplan's JSON output and the CLI tests
+  libcmocka-dev                      # cmocka 1.1.5: unit tests
+  postgresql-15 postgresql-15-postgis-3  # throwaway PostGIS for the PG: source test
+)
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}"
