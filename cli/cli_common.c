@@ -83,6 +83,8 @@ lg_layer *open_layer(lg_ctx *ctx, const char *arg, const char *layer_name, const
     }
     if (layer_name)
         layer_part = layer_name;
+    else if (!layer_part)
+        layer_part = o->layer;
     char *opts[8];
     size_t n = 0;
     const char *keys[] = {"LAYER", "WHERE", "ENCODING", "TEXT", "SRS", "DATUM", "INVALID"};

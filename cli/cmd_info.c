@@ -96,10 +96,14 @@ static void print_text(const info_item *it, const lg_crs *working)
         print_extent("", e, "metres");
     }
     if (it->have_area) {
-        double rel = it->planar > 0 ? (it->planar - it->ellipsoidal) / it->ellipsoidal : 0;
+        double rel = it->ellipsoidal > 0 ? (it->planar - it->ellipsoidal) / it->ellipsoidal : 0;
         printf("  %-12s %.6f km2 planar in %s; %.6f km2 on the ellipsoid (difference %+.4f%%)\n",
                "area", it->planar / 1e6, lg_crs_id(working), it->ellipsoidal / 1e6, rel * 100);
     }
+    if (it->have_area && s->invalid > s->fixed + s->skipped_invalid)
+        printf("  %-12s the area includes %zu invalid geometr%s as they are: use --invalid fix\n",
+               "", s->invalid - s->fixed - s->skipped_invalid,
+               s->invalid - s->fixed - s->skipped_invalid == 1 ? "y" : "ies");
     size_t nf = lg_layer_field_count(L);
     printf("  %-12s %zu\n", "fields", nf);
     for (size_t i = 0; i < nf; i++)
@@ -181,9 +185,10 @@ static json_object *json_item(const info_item *it, const lg_crs *working)
         json_object *a = json_object_new_object();
         json_object_object_add(a, "planar_m2", json_object_new_double(it->planar));
         json_object_object_add(a, "ellipsoidal_m2", json_object_new_double(it->ellipsoidal));
-        json_object_object_add(a, "relative_difference",
-                               json_object_new_double((it->planar - it->ellipsoidal) /
-                                                      it->ellipsoidal));
+        if (it->ellipsoidal > 0)
+            json_object_object_add(a, "relative_difference",
+                                   json_object_new_double((it->planar - it->ellipsoidal) /
+                                                          it->ellipsoidal));
         json_object_object_add(o, "area", a);
     }
     json_object *fields = json_object_new_array();

@@ -98,6 +98,10 @@ static void test_bad_definitions_fail_with_the_text(void **state)
     assert_non_null(strstr(lg_ctx_errmsg(ctx), "EPSG:999999"));
     assert_null(lg_crs_new(ctx, ""));
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_CRS);
+    /* PROJ would resolve a bare name ("foo" finds Amersfoort): refused */
+    assert_null(lg_crs_new(ctx, "foo"));
+    assert_int_equal(lg_ctx_errno(ctx), LG_ERR_CRS);
+    assert_non_null(strstr(lg_ctx_errmsg(ctx), "EPSG:4549"));
     /* an ellipsoid is not a CRS */
     assert_null(lg_crs_new(ctx, "EPSG:7019"));
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_CRS);

@@ -552,6 +552,31 @@ static void test_bad_value_names_feature_and_field(void **state)
     lg_layer_close(ctx, L);
 }
 
+/* A GBK shapefile is read without GDAL's recoding, so a Chinese literal and
+ * a Chinese field name in WHERE must be matched in GBK, not silently miss. */
+static void test_where_with_chinese_on_gbk_shapefile(void **state)
+{
+    (void)state;
+    char dir[1024], shp[1100];
+    snprintf(dir, sizeof dir, "%s", lg_test_tmpdir("layer_gbk_where"));
+    snprintf(shp, sizeof shp, "%s", write_gbk_shapefile(dir));
+    const char *hit[] = {"WHERE=\"名称\" = '李沧区'", NULL};
+    lg_layer *L = open_ok(shp, hit);
+    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_size(L), 1);
+    lg_layer_close(ctx, L);
+    const char *miss[] = {"WHERE=\"名称\" = '城阳区'", NULL};
+    L = open_ok(shp, miss);
+    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_size(L), 0);
+    lg_layer_close(ctx, L);
+    /* a character GBK cannot hold (U+1F600) is an error, not a silent miss */
+    const char *emoji[] = {"WHERE=\"名称\" = '\xF0\x9F\x98\x80'", NULL};
+    assert_null(lg_layer_open(ctx, shp, emoji));
+    assert_int_equal(lg_ctx_errno(ctx), LG_ERR_ARG);
+    assert_non_null(strstr(lg_ctx_errmsg(ctx), "GBK"));
+}
+
 /* --- bad input ------------------------------------------------------- */
 
 static void test_bad_options_and_sources(void **state)
@@ -683,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_gbk_from_cpg_ldid_guess_and_override),
         cmocka_unit_test(test_wrong_encoding_is_an_error_not_mojibake),
         cmocka_unit_test(test_bad_value_names_feature_and_field),
+        cmocka_unit_test(test_where_with_chinese_on_gbk_shapefile),
         cmocka_unit_test(test_bad_options_and_sources),
         cmocka_unit_test(test_inputs_are_not_modified),
         cmocka_unit_test(test_multi_layer_source),

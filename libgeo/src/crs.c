@@ -155,11 +155,20 @@ lg_crs *lg_crs_new(lg_ctx *ctx, const char *definition)
         snprintf(buf, sizeof buf, "EPSG:%s", definition);
         def = buf;
     }
+    /* PROJ also resolves bare object names ("foo" finds Amersfoort): accept
+     * only codes, URNs, WKT, PROJJSON and PROJ strings. */
+    if (!strchr(def, ':') && !strchr(def, '[') && def[0] != '{' && def[0] != '+') {
+        lg_error(ctx, LG_ERR_CRS,
+                 "'%.200s' is not a CRS definition: give an EPSG code such as EPSG:4549, or "
+                 "WKT",
+                 definition);
+        return NULL;
+    }
     PJ *pj = proj_create(lg_ctx_proj(ctx), def);
     if (!pj) {
-        int e = proj_context_errno(lg_ctx_proj(ctx));
-        lg_error(ctx, LG_ERR_CRS, "unknown CRS '%.200s' (%s): give an EPSG code such as EPSG:4549, "
-                 "or WKT", definition, proj_context_errno_string(lg_ctx_proj(ctx), e));
+        lg_error(ctx, LG_ERR_CRS,
+                 "unknown CRS '%.200s': give an EPSG code such as EPSG:4549, or WKT",
+                 definition);
         return NULL;
     }
     if (!pj_type_is_crs(pj)) {

@@ -814,3 +814,41 @@ char *lg_decoder_decode(lg_ctx *ctx, lg_decoder *dec, const char *bytes, size_t 
         *replaced = count;
     return ob.buf;
 }
+
+/* ------------------------------------------------------------------ */
+/* Encoding UTF-8 text into a layer's encoding (internal)              */
+
+char *lg_encode_utf8(lg_ctx *ctx, const char *encoding, const char *text)
+{
+    size_t len = strlen(text);
+    const char *name = lg_encoding_canonical(encoding);
+    if (!name)
+        name = encoding;
+    if (!lg_strcasecmp(name, "UTF-8"))
+        return lg_strdup(ctx, text);
+    iconv_t cd = iconv_open(name, "UTF-8");
+    if (cd == (iconv_t)-1) {
+        lg_error(ctx, LG_ERR_ENCODING, "the system's iconv does not know the encoding %s", name);
+        return NULL;
+    }
+    /* GBK and the other multi-byte code pages never need more than 4
+     * bytes per UTF-8 character (each of which is at least 1 byte). */
+    size_t cap = 4 * len + 1;
+    char *out = lg_malloc(ctx, cap);
+    if (!out) {
+        iconv_close(cd);
+        return NULL;
+    }
+    char *in = (char *)text, *o = out;
+    size_t inleft = len, outleft = cap - 1;
+    size_t r = iconv(cd, &in, &inleft, &o, &outleft);
+    iconv_close(cd);
+    if (r == (size_t)-1) {
+        lg_error(ctx, LG_ERR_ENCODING, "the text \"%s\" cannot be written in %s (at byte %zu)",
+                 text, name, (size_t)(in - text));
+        free(out);
+        return NULL;
+    }
+    *o = '\0';
+    return out;
+}

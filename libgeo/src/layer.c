@@ -437,6 +437,33 @@ static lg_status setup_crs(lg_ctx *ctx, lg_layer *L, const char *srs)
     return LG_OK;
 }
 
+/* Set the attribute filter.  A shapefile is read without recoding, so OGR
+ * compares the DBF's raw bytes: the filter's literals and field names are
+ * re-encoded into the layer's encoding first (a Chinese literal in a GBK
+ * file would otherwise match nothing, silently). */
+static lg_status apply_where(lg_ctx *ctx, lg_layer *L, const char *where)
+{
+    int raw = L->decoder && lg_strcasecmp(L->encoding, "UTF-8") && !strcmp(L->driver,
+                                                                           "ESRI Shapefile");
+    char *sql = raw ? lg_encode_utf8(ctx, L->encoding, where) : lg_strdup(ctx, where);
+    if (!sql) {
+        if (lg_ctx_errno(ctx) == LG_ERR_ENCODING)
+            return lg_error(ctx, LG_ERR_ARG, "%s: attribute filter: %s", L->source,
+                            lg_ctx_errmsg(ctx));
+        return lg_ctx_errno(ctx);
+    }
+    lg_gdal_capture cap;
+    lg_gdal_capture_begin(&cap, ctx, NULL);
+    OGRErr e = OGR_L_SetAttributeFilter(L->ogr, sql);
+    lg_gdal_capture_end(&cap);
+    free(sql);
+    if (e != OGRERR_NONE)
+        return lg_error(ctx, LG_ERR_ARG, "%s: bad attribute filter \"%s\": %s", L->source, where,
+                        lg_gdal_capture_message(&cap));
+    L->where = lg_strdup(ctx, where);
+    return L->where ? LG_OK : lg_ctx_errno(ctx);
+}
+
 lg_layer *lg_layer_open(lg_ctx *ctx, const char *source, const char *const *options)
 {
     open_opts o;
@@ -500,19 +527,6 @@ lg_layer *lg_layer_open(lg_ctx *ctx, const char *source, const char *const *opti
     }
     if (!(L->name = lg_strdup(ctx, OGR_L_GetName(L->ogr))))
         goto fail;
-    if (o.where) {
-        lg_gdal_capture cap;
-        lg_gdal_capture_begin(&cap, ctx, NULL);
-        OGRErr e = OGR_L_SetAttributeFilter(L->ogr, o.where);
-        lg_gdal_capture_end(&cap);
-        if (e != OGRERR_NONE) {
-            lg_error(ctx, LG_ERR_ARG, "%s: bad attribute filter \"%s\": %s", source, o.where,
-                     lg_gdal_capture_message(&cap));
-            goto fail;
-        }
-        if (!(L->where = lg_strdup(ctx, o.where)))
-            goto fail;
-    }
     OGRwkbGeometryType gt = OGR_L_GetGeomType(L->ogr);
     L->kind = kind_of_ogr(gt);
     if (!(L->geom_type_name = lg_strdup(ctx, OGRGeometryTypeToName(gt))))
@@ -528,6 +542,8 @@ lg_layer *lg_layer_open(lg_ctx *ctx, const char *source, const char *const *opti
     if (setup_encoding(ctx, L, o.encoding, is_shapefile_driver(drv)) != LG_OK)
         goto fail;
     if (read_fields(ctx, L) != LG_OK)
+        goto fail;
+    if (o.where && apply_where(ctx, L, o.where) != LG_OK)
         goto fail;
     {
         lg_gdal_capture cap;
@@ -686,7 +702,10 @@ lg_crs *lg_layers_working_crs(lg_ctx *ctx, lg_layer *const *layers, size_t n,
             lg_crs *w = lg_crs_clone(ctx, c);
             if (!w)
                 return NULL;
-            char *why = lg_sprintf(ctx, "the CRS of layer %s", layers[i]->source);
+            const char *src = layers[i]->source;
+            char *why = strncmp(src, "PG:", 3)
+                            ? lg_sprintf(ctx, "the CRS of layer %s (%s)", layers[i]->name, src)
+                            : lg_sprintf(ctx, "the CRS of PostGIS layer %s", layers[i]->name);
             if (!why)
                 return lg_crs_free(w);
             lg_crs_set_reason(w, why);

@@ -39,6 +39,11 @@ char *lg_sprintf(lg_ctx *ctx, const char *fmt, ...) LG_PRINTF(2, 3);
 /* Case-insensitive ASCII string compare, 0 when equal. */
 int lg_strcasecmp(const char *a, const char *b);
 
+/* UTF-8 text re-encoded into `encoding` (e.g. a WHERE clause for a layer
+ * read without recoding); malloc'd, NULL + LG_ERR_ENCODING when a
+ * character has no equivalent there. */
+char *lg_encode_utf8(lg_ctx *ctx, const char *encoding, const char *text);
+
 /* --- CRS internals (crs.c) --- */
 #include "libgeo/lg_crs.h"
 /* Wrap a PROJ CRS object (ownership taken, also on failure). */
