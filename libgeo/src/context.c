@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "libgeo/lg_measure.h"
 #include "lg_internal.h"
 
 #define LG_MSG_MAX 2048
@@ -19,6 +21,7 @@ struct lg_ctx {
     char last_warning[LG_MSG_MAX];
     lg_progress_fn progress_fn;
     void *progress_user;
+    int threads; /* 0 = all cores */
 };
 
 const char *lg_version(void)
@@ -114,6 +117,16 @@ void lg_ctx_set_progress(lg_ctx *ctx, lg_progress_fn fn, void *user)
 {
     ctx->progress_fn = fn;
     ctx->progress_user = user;
+}
+
+void lg_ctx_set_threads(lg_ctx *ctx, int threads) { ctx->threads = threads > 0 ? threads : 0; }
+
+int lg_ctx_threads(const lg_ctx *ctx)
+{
+    if (ctx->threads > 0)
+        return ctx->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)(n > 256 ? 256 : n) : 1;
 }
 
 lg_status lg_error(lg_ctx *ctx, lg_status status, const char *fmt, ...)

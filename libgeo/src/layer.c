@@ -15,6 +15,7 @@
 #include "gdal_util.h"
 #include "libgeo/lg_layer.h"
 #include "lg_internal.h"
+#include "measure_internal.h"
 #include "ogr_geos.h"
 
 typedef struct column {
@@ -66,6 +67,9 @@ struct lg_layer {
     long long *invalid_fids;
     size_t invalid_cap;
     double extent[4];
+    /* built on first use by the kernels (measure_internal.h) */
+    double *boxes;
+    lg_index *index;
 };
 
 /* ------------------------------------------------------------------ */
@@ -585,6 +589,9 @@ static void free_loaded(lg_ctx *ctx, lg_layer *L)
     }
     free(L->cols);
     free(L->invalid_fids);
+    free(L->boxes);
+    L->boxes = NULL;
+    L->index = lg_index_free(L->index);
     L->geoms = NULL, L->fids = NULL, L->cols = NULL, L->invalid_fids = NULL;
     L->n = L->cap = 0;
 }
@@ -1150,6 +1157,44 @@ lg_status lg_layer_load(lg_ctx *ctx, lg_layer *L, const lg_crs *working)
                     L->stats.skipped_invalid, L->stats.skipped_invalid == 1 ? "y" : "ies");
     }
     return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* boxes and index for the kernels                                     */
+
+const double *lg_layer_boxes(lg_ctx *ctx, const lg_layer *cL)
+{
+    lg_layer *L = (lg_layer *)cL; /* a cache: logically const */
+    if (L->boxes || !L->n)
+        return L->boxes;
+    double *b = lg_malloc(ctx, L->n * 4 * sizeof *b);
+    if (!b)
+        return NULL;
+    GEOSContextHandle_t h = lg_ctx_geos(ctx);
+    for (size_t i = 0; i < L->n; i++) {
+        /* also fixes GEOS's lazily cached envelope before threads read it */
+        if (!GEOSGeom_getExtent_r(h, L->geoms[i], &b[4 * i], &b[4 * i + 1], &b[4 * i + 2],
+                                  &b[4 * i + 3])) {
+            free(b);
+            lg_error(ctx, LG_ERR_GEOMETRY, "%s: feature FID %lld has no extent", L->source,
+                     L->fids[i]);
+            return NULL;
+        }
+    }
+    L->boxes = b;
+    return b;
+}
+
+const lg_index *lg_layer_index(lg_ctx *ctx, const lg_layer *cL)
+{
+    lg_layer *L = (lg_layer *)cL;
+    if (L->index)
+        return L->index;
+    const double *b = lg_layer_boxes(ctx, L);
+    if (!b && L->n)
+        return NULL;
+    L->index = lg_index_build(ctx, b, L->n);
+    return L->index;
 }
 
 /* ------------------------------------------------------------------ */

@@ -10,5 +10,6 @@
 #include "libgeo/lg_datum.h"
 #include "libgeo/lg_encoding.h"
 #include "libgeo/lg_layer.h"
+#include "libgeo/lg_measure.h"
 
 #endif

@@ -1,0 +1,153 @@
+/* Internals shared by the kernels: index, tables, results, zones, threads,
+ * and the per-zone clipping loop.  Not installed. */
+#ifndef LIBGEO_MEASURE_INTERNAL_H
+#define LIBGEO_MEASURE_INTERNAL_H
+
+#include "libgeo/lg_measure.h"
+#include "lg_internal.h"
+
+/* ---- growable vector of indices ---- */
+typedef struct lg_ivec {
+    size_t *v;
+    size_t n, cap;
+} lg_ivec;
+int lg_ivec_push(lg_ivec *v, size_t x); /* 0 when out of memory */
+void lg_ivec_free(lg_ivec *v);
+
+/* ---- packed R-tree over boxes (minx, miny, maxx, maxy) ---- */
+typedef struct lg_index lg_index;
+lg_index *lg_index_build(lg_ctx *ctx, const double *boxes, size_t n);
+lg_index *lg_index_free(lg_index *idx);
+/* Items whose box meets q, into out (cleared first), in increasing item
+ * order.  Thread-safe.  0 when out of memory. */
+int lg_index_query(const lg_index *idx, const double q[4], lg_ivec *out);
+
+/* ---- per-layer cached boxes and index (layer.c) ---- */
+/* Boxes of the loaded geometries (4 doubles each) and their index, built
+ * on first use; call from one thread before starting workers. */
+const double *lg_layer_boxes(lg_ctx *ctx, const lg_layer *layer);
+const lg_index *lg_layer_index(lg_ctx *ctx, const lg_layer *layer);
+
+/* ---- tables ---- */
+lg_table *lg_table_new(lg_ctx *ctx, const char *name);
+lg_table *lg_table_free(lg_ctx *ctx, lg_table *t);
+/* Add a column before the rows are allocated; returns its index or -1. */
+int lg_table_add_column(lg_ctx *ctx, lg_table *t, const char *name, const char *unit);
+/* Allocate `rows` rows (all cells NaN, ids/names ""). */
+lg_status lg_table_set_rows(lg_ctx *ctx, lg_table *t, size_t rows);
+/* Append a row (after set_rows, growing); returns its index or (size_t)-1. */
+size_t lg_table_append_row(lg_ctx *ctx, lg_table *t);
+lg_status lg_table_set_label(lg_ctx *ctx, lg_table *t, size_t row, const char *id,
+                             const char *name);
+void lg_table_set(lg_table *t, size_t row, size_t col, double v);
+/* Row geometry: owned (freed with the table) or borrowed. */
+void lg_table_set_geom(lg_table *t, size_t row, GEOSGeometry *g, int owned);
+
+/* ---- results ---- */
+lg_result *lg_result_new(lg_ctx *ctx, const char *kernel, const char *unit, const char *crs);
+/* Take ownership of the zones / total / detail tables. */
+void lg_result_set_tables(lg_result *r, lg_table *zones, lg_table *total);
+lg_status lg_result_add_detail(lg_ctx *ctx, lg_result *r, lg_table *t);
+lg_status lg_result_add_param(lg_ctx *ctx, lg_result *r, const char *key, const char *value);
+/* A warning stored in the result and raised on the context. */
+void lg_result_warn(lg_ctx *ctx, lg_result *r, const char *fmt, ...) LG_PRINTF(3, 4);
+
+/* A zones table with one row per zone (id, name, zone geometry borrowed)
+ * and the given columns; plus a matching one-row total table. */
+lg_status lg_make_zone_tables(lg_ctx *ctx, const lg_zones *zones, const char *const *cols,
+                              const char *const *units, size_t ncols, lg_table **zt,
+                              lg_table **tt);
+
+/* ---- zones ---- */
+const GEOSGeometry *lg_zones_geom(const lg_zones *zones, size_t i);
+const double *lg_zones_box(const lg_zones *zones, size_t i);
+
+/* ---- option lists ---- */
+/* The value of KEY in a KEY=VALUE list, or NULL. */
+const char *lg_opt(const char *const *options, const char *key);
+/* LG_OK, or LG_ERR_ARG naming the first key not in `known`. */
+lg_status lg_opt_check(lg_ctx *ctx, const char *kernel, const char *const *options,
+                       const char *const *known);
+/* yes/true/1/on -> 1, no/false/0/off/NULL -> 0, else -1 */
+int lg_opt_bool(const char *value);
+
+/* ---- threads ---- */
+/* Per-worker state handed to the job: its own GEOS handle. */
+typedef struct lg_worker {
+    GEOSContextHandle_t geos;
+    int id;          /* 0 .. threads-1 */
+    void *scratch;   /* the job's per-worker data */
+    char err[1024];  /* set by the job on failure */
+    lg_status status;
+} lg_worker;
+
+/* Run job(worker, i, user) for i in [0, n) on the context's threads. Each
+ * i runs on exactly one worker.  The first failure (lowest i) is recorded
+ * in the context and returned.  Geometries shared between workers must be
+ * read-only (their envelopes computed before). */
+typedef lg_status (*lg_job_fn)(lg_worker *w, size_t i, void *user);
+lg_status lg_parallel_for(lg_ctx *ctx, size_t n, lg_job_fn job, void *user, const char *what);
+
+/* Record a failure in a worker (returns status). */
+lg_status lg_worker_fail(lg_worker *w, lg_status status, const char *fmt, ...) LG_PRINTF(3, 4);
+
+/* ---- clipping features of a layer to a zone ---- */
+/* For each feature of `layer` meeting zone `zi`, in increasing feature
+ * order: call fn(w, feature, piece, user) with piece = the feature itself
+ * when the zone covers it (whole inclusion, nothing computed) or its
+ * intersection with the zone (freed after the call); features that only
+ * touch are skipped.  The zone is prepared once per call. */
+typedef lg_status (*lg_piece_fn)(lg_worker *w, size_t feature, const GEOSGeometry *piece,
+                                 int whole, void *user);
+lg_status lg_clip_layer_to_zone(lg_worker *w, const lg_zones *zones, size_t zi,
+                                const lg_layer *layer, const lg_index *idx, lg_piece_fn fn,
+                                void *user);
+
+/* Clip against any polygonal `area` with box `box` (same contract). */
+lg_status lg_clip_layer(lg_worker *w, const GEOSGeometry *area, const double box[4],
+                        const lg_layer *layer, const lg_index *idx, lg_piece_fn fn, void *user);
+
+/* A growable array of owned geometries. */
+typedef struct lg_gvec {
+    GEOSGeometry **g;
+    size_t n, cap;
+} lg_gvec;
+/* An lg_piece_fn that copies each piece into the lg_gvec `user`. */
+lg_status lg_collect_piece(lg_worker *w, size_t feature, const GEOSGeometry *piece, int whole,
+                           void *user);
+/* Union of the collected geometries (consumed); NULL on GEOS failure. */
+GEOSGeometry *lg_gvec_union(lg_worker *w, lg_gvec *v);
+void lg_gvec_free(GEOSContextHandle_t h, lg_gvec *v);
+
+/* Zone zi intersected with the union of `denominator` (dissolved); *out is
+ * NULL when denominator is NULL (use the zone itself). */
+lg_status lg_zone_within(lg_worker *w, const lg_zones *zones, size_t zi,
+                         const lg_layer *denominator, const lg_index *didx, GEOSGeometry **out);
+
+/* Distinct values of a field (text; numbers as text; NULL as "(none)"),
+ * sorted bytewise, and each feature's class index. */
+typedef struct lg_class_map {
+    char **names;
+    size_t n;
+    size_t *of; /* per feature */
+} lg_class_map;
+lg_status lg_classes(lg_ctx *ctx, const lg_layer *layer, const char *field, lg_class_map *m);
+void lg_class_map_free(lg_class_map *m);
+
+/* lg_make_zone_tables with one more column per class, named
+ * prefix + class name (e.g. "km:arterial"), after the given ones. */
+lg_status lg_make_zone_tables_classes(lg_ctx *ctx, const lg_zones *zones, const char *const *cols,
+                                      const char *const *units, size_t ncols,
+                                      const lg_class_map *cls, const char *prefix,
+                                      const char *class_unit, lg_table **zt, lg_table **tt);
+
+/* A result named for the kernel, in the zones' CRS. */
+lg_result *lg_result_start(lg_ctx *ctx, const char *kernel, const char *unit,
+                           const lg_zones *zones);
+/* 1 if `layer` is loaded in the zones' CRS, else 0 with LG_ERR_CRS. */
+int lg_same_crs(lg_ctx *ctx, const char *kernel, const lg_zones *zones, const lg_layer *layer);
+
+/* 1 亩 in m², exactly. */
+#define LG_M2_PER_MU (10000.0 / 15.0)
+
+#endif
