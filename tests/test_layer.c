@@ -655,6 +655,20 @@ static void test_inputs_are_not_modified(void **state)
     }
     snprintf(f, sizeof f, "%s/streets.cpg", dir);
     assert_int_not_equal(access(f, F_OK), 0); /* no .cpg created */
+
+    /* GDAL's GML reader writes a .gfs beside a GML it reads, unless told
+     * not to: reading must leave the folder as it was. */
+    const char *gml_opts[] = {"FORMAT=GML3", NULL};
+    char gml[1100];
+    snprintf(gml, sizeof gml, "%s", write_4490_point(dir, "GML", "pt.gml", gml_opts));
+    snprintf(f, sizeof f, "%s/pt.gfs", dir);
+    remove(f); /* the writer may leave one: only the reader is under test */
+    L = open_ok(gml, NULL);
+    lg_crs *w = lg_layers_working_crs(ctx, &L, 1, NULL);
+    assert_int_equal(lg_layer_load(ctx, L, w), LG_OK);
+    lg_crs_free(w);
+    lg_layer_close(ctx, L);
+    assert_int_not_equal(access(f, F_OK), 0);
 }
 
 static void test_multi_layer_source(void **state)

@@ -341,7 +341,8 @@ static void test_qgis_sum_line_lengths(void **state)
     assert_non_null(res);
 
     snprintf(p, sizeof p, "%s/qgis-processing-tests/expected/sum_line_length.gml", data);
-    GDALDatasetH ds = GDALOpenEx(p, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    const char *no_gfs[] = {"WRITE_GFS=NO", NULL}; /* never write into ../shared */
+    GDALDatasetH ds = GDALOpenEx(p, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, no_gfs, NULL);
     assert_non_null(ds);
     OGRLayerH el = GDALDatasetGetLayer(ds, 0);
     int lf = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(el), "line_len");

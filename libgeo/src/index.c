@@ -193,7 +193,8 @@ int lg_index_query(const lg_index *idx, const double q[4], lg_ivec *out)
             }
         }
     }
-    qsort(out->v, out->n, sizeof *out->v, cmp_size);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, cmp_size);
     return 1;
 }
 

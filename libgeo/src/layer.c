@@ -170,8 +170,16 @@ static GDALDatasetH open_dataset(lg_ctx *ctx, const char *source)
     lg_gdal_capture_begin(&cap, ctx, NULL);
     GDALDriverH drv = GDALIdentifyDriverEx(source, GDAL_OF_VECTOR, NULL, NULL);
     const char *shp_opts[] = {"ENCODING=", NULL};
+    /* GDAL's GML reader would write a .gfs schema file beside the input:
+     * inputs are never modified. */
+    const char *gml_opts[] = {"WRITE_GFS=NO", NULL};
+    const char *const *opts = NULL;
+    if (is_shapefile_driver(drv))
+        opts = shp_opts;
+    else if (drv && !strcmp(GDALGetDriverShortName(drv), "GML"))
+        opts = gml_opts;
     GDALDatasetH ds = GDALOpenEx(source, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
-                                 NULL, is_shapefile_driver(drv) ? shp_opts : NULL, NULL);
+                                 NULL, opts, NULL);
     lg_gdal_capture_end(&cap);
     if (!ds) {
         struct stat st;

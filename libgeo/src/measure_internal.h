@@ -95,8 +95,9 @@ lg_status lg_worker_fail(lg_worker *w, lg_status status, const char *fmt, ...) L
 /* For each feature of `layer` meeting zone `zi`, in increasing feature
  * order: call fn(w, feature, piece, user) with piece = the feature itself
  * when the zone covers it (whole inclusion, nothing computed) or its
- * intersection with the zone (freed after the call); features that only
- * touch are skipped.  The zone is prepared once per call. */
+ * intersection with the zone (freed after the call).  A feature that only
+ * touches the zone is passed as its lower-dimension intersection (a point or
+ * line: zero length or area).  The zone is prepared once per call. */
 typedef lg_status (*lg_piece_fn)(lg_worker *w, size_t feature, const GEOSGeometry *piece,
                                  int whole, void *user);
 lg_status lg_clip_layer_to_zone(lg_worker *w, const lg_zones *zones, size_t zi,
