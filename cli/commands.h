@@ -4,5 +4,6 @@
 #define GEOPLAN_COMMANDS_H
 
 int cmd_info(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
 
 #endif

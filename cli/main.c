@@ -11,6 +11,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"info", cmd_info, "describe layers: driver, features, CRS, encoding, validity, area"},
+    {"measure", cmd_measure, "an indicator per zone: density, share, count, coverage ..."},
 };
 
 static void usage(FILE *out)

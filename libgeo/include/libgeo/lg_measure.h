@@ -154,55 +154,128 @@ LG_API lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_lay
                                 const lg_layer *denominator, const char *const *options);
 
 /**
- * count — points (or polygon centroids) per zone.  A point on a zone
- * boundary counts in the first zone (in zone order) that covers it.
- * Options: WEIGHT_FIELD=f (sum of a capacity field), POPULATION_FIELD=f
- * (a field of the zones), PER=1000 (per how many people, default 1000),
+ * count — points (or polygon centroids) per zone.  Each feature counts
+ * once, at its location: the point itself, else the centroid (multi-points,
+ * polygons).  The centroid of a concave polygon can lie outside it: the
+ * feature then counts in the zone holding the centroid (or in none).  A
+ * location on a zone boundary counts in the first zone (in zone order) that
+ * covers it, so a point on a shared boundary never counts twice.  Options:
+ * WEIGHT_FIELD=f (sum of a numeric field of the points, e.g. beds; a NULL
+ * weight adds 0 and is counted in a warning), POPULATION_FIELD=f (a numeric
+ * field of the zones), PER=1000 (per how many people, default 1000),
  * MIN_COUNT=n (flag zones with fewer; default 1).  Columns: value (count),
- * numerator (count), denominator (km2), per_km2, weighted, per_people,
- * meets_min (1/0).
+ * numerator (count), denominator (zone area, km2), per_km2, weighted (NaN
+ * without WEIGHT_FIELD), per_people = count ÷ population × PER (NaN without
+ * POPULATION_FIELD and for a zone whose population is 0, NULL or negative;
+ * the total's is NaN when any zone's population is NULL or negative, with a
+ * warning), meets_min (1/0; the total's is 1 only when every zone meets
+ * it).  Parameters also give points_in_no_zone and points_in_several_zones
+ * (on shared boundaries or in overlapping zones, counted in the first).
  */
 LG_API lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
                            const char *const *options);
 
 /**
  * per-area — sums of parcel attributes per zone ÷ land area in 亩 (亩均税收,
- * 亩均产值), parcels split across zone boundaries by area share.  Options:
- * VALUE_FIELD=f (required), AREA_FIELD=f (land area in m² from an attribute,
- * else geometry), AREA_UNIT=m2|mu|ha (of AREA_FIELD, default m2),
- * FLOOR_FIELD=f (floor area in m²: adds FAR columns).  Parcels whose value
- * is NULL are left out of numerator and denominator; zero counts.
- * Columns: value (value unit/亩), numerator (sum of values), denominator
- * (亩), land_m2, and with FLOOR_FIELD: far (floor ÷ land, area-weighted),
- * far_mean (plain mean of parcel FARs).
+ * 亩均产值), parcels split across zone boundaries by area share:
+ * share(p) = area(p ∩ zone) ÷ area(p), 1 when the zone covers p, and
+ *   value = Σ value(p)·share(p) ÷ (Σ land(p)·share(p) ÷ (10000/15 m²/亩))
+ * with land(p) the AREA_FIELD value (converted from AREA_UNIT), else the
+ * geometry area (land·share is then area(p ∩ zone): the W4 definition of
+ * the PostGIS/GeoPandas peers).  Options: VALUE_FIELD=f (required, numeric),
+ * AREA_FIELD=f (land area from an attribute, e.g. the certificate area; a
+ * NULL or non-positive one falls back to the geometry area, and values more
+ * than 10 % off the geometry area are reported, both as warnings),
+ * AREA_UNIT=m2|mu|ha (of AREA_FIELD, default m2), FLOOR_FIELD=f (floor area
+ * in m²: adds FAR columns).  Parcels whose value is NULL are left out of
+ * numerator and denominator; zero counts.  Parcels meeting a zone only
+ * along its boundary (no common area) do not count there.
+ * Columns: value (value/mu; NaN without land), numerator (Σ value·share),
+ * denominator (亩), land_m2 (Σ land·share, m²), and with FLOOR_FIELD, over
+ * the parcels whose floor area is not NULL (whatever their value):
+ * far = Σ floor·share ÷ Σ land·share (area-weighted) and far_mean = the
+ * plain mean of floor(p) ÷ land(p) over those parcels having area in the
+ * zone, each parcel once per zone it meets (the total's: the mean over all
+ * such parcel–zone pairs).
  */
 LG_API lg_result *lg_per_area(lg_ctx *ctx, const lg_zones *zones, const lg_layer *parcels,
                               const char *const *options);
 
 /**
  * coverage — share of `target` (polygons: area; points: count, or a
- * POPULATION weight) within the service radius of `facilities`, radius by
- * a rule table on the facility's area (polygons) or a size field.  Buffers
- * are unioned before measuring.  Options: RULES=file (lines
- * "min_area_m2 max_area_m2 radius_m [kind,kind]"), default the 2021 城市体检
- * rule (≥ 5000 m² → 500 m, 2000–5000 m² → 300 m, smaller: not counted);
- * RADIUS=r (one radius for all); KIND_FIELD=f; SIZE_FIELD=f (area in m²
- * instead of geometry); WEIGHT_FIELD=f (for point targets); SEGMENTS=8
- * (per quarter circle).  Columns: value (%), numerator (covered m2 or
- * weight), denominator (target m2 or weight).  Detail table "uncovered":
- * the uncovered target polygons (盲区) per zone.
+ * WEIGHT_FIELD sum) within the service radius of `facilities`, radius by
+ * a rule table on the facility's size (its area, or SIZE_FIELD) and kind.
+ * Each facility is buffered from its geometry (a polygon grows outward from
+ * its boundary; a point becomes a regular polygon of 4 × SEGMENTS vertices
+ * on the circle) and the buffers are unioned before measuring, so
+ * overlapping service areas count once.  Per zone, polygon targets are
+ * clipped to the zone and dissolved (overlaps count once): numerator =
+ * area(target ∩ zone ∩ union of buffers), denominator = area(target ∩
+ * zone).  A point target (a multi-point: its centroid) counts in the first
+ * zone (in zone order) covering it, and is covered when a buffer covers it.
+ * Options:
+ *   RULES=file   lines "min_area_m2 max_area_m2 radius_m [kind,kind...]":
+ *                size in [min, max) gets radius_m (max may be "inf"); the
+ *                first matching line applies; '#' starts a comment, blank
+ *                lines are skipped; the optional rest of the line is a
+ *                comma-separated list of KIND_FIELD values (numbers as
+ *                written by %.15g) the rule is limited to, and needs
+ *                KIND_FIELD.  A facility matching no rule does not count.
+ *                Errors: LG_ERR_ARG naming the file, the line and the
+ *                expected form; LG_ERR_IO when it cannot be read.
+ *                Default: the 2021 城市体检 rule (≥ 5000 m² → 500 m,
+ *                [2000, 5000) m² → 300 m, smaller: not counted).
+ *   RADIUS=r     one radius (m) for every facility (not with RULES).
+ *   KIND_FIELD=f the facility attribute the rule kinds are matched on.
+ *   SIZE_FIELD=f numeric facility area in m² instead of the geometry's; a
+ *                NULL size: the facility does not count (a warning).
+ *                Points and lines have no area (size 0): as facilities
+ *                they need SIZE_FIELD, RADIUS, or a RULES line from 0
+ *                ("0 inf 500 bus_stop"); with the default rule and neither,
+ *                point or line facilities are an LG_ERR_ARG error.
+ *   WEIGHT_FIELD=f  numeric weight of point targets (population); a NULL
+ *                or negative weight leaves the point out (a warning).
+ *                LG_ERR_ARG with polygon targets.
+ *   SEGMENTS=8   buffer segments per quarter circle (1–1000).
+ * Columns: value (%), numerator (covered), denominator (target), uncovered
+ * (denominator − numerator as measured on the uncovered pieces), in m2
+ * (polygon targets), "weight" (WEIGHT_FIELD) or "count".  Detail table
+ * "uncovered" (盲区), labelled with the zone's id and name: polygon targets,
+ * one row per uncovered polygon (column area_m2; geometry owned by the
+ * result); point targets, one row per uncovered point (columns weight, fid;
+ * geometry borrowed from `target`).  Parameters give the rules as applied,
+ * the radius source, the segments and facilities_counted ("11 of 25").
  */
 LG_API lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facilities,
                               const lg_layer *target, const char *const *options);
 
 /**
- * overlap — for each site: area and share inside each class of `control`
- * (dissolved per class; CLASS_FIELD, default "kind"), area outside
- * `boundary` (城镇开发边界; may be NULL), and a conflict flag (any of those
- * above TOLERANCE_M2, default 1 m²).  Sites are counted in the zone holding
- * their centroid.  Zone columns: value (conflicting sites), numerator
- * (conflicting), denominator (sites).  Detail table "sites": per site
- * area_m2, in:<class>_m2, in:<class>_pct, outside_boundary_m2, conflict.
+ * overlap — for each site (a polygon): its area and share inside each class
+ * of `control` (dissolved per class: overlapping polygons count once;
+ * CLASS_FIELD, default "kind"), its area outside the boundary (城镇开发边界),
+ * and a conflict flag.  Sites are counted in the first zone (in zone order)
+ * covering their centroid (ST_Centroid: it can lie outside a concave site).
+ * The boundary is the `boundary` layer when given, else the control
+ * polygons of class BOUNDARY_CLASS, else there is none and
+ * outside_boundary_m2 is NaN (never a conflict).  Options:
+ *   CLASS_FIELD=f        the control attribute holding the class ("kind")
+ *   BOUNDARY_CLASS=name  default "城镇开发边界"
+ *   CONFLICT_CLASSES=a,b the classes whose occupation is a conflict;
+ *                        default every class except BOUNDARY_CLASS (a named
+ *                        class that does not occur gives a warning)
+ *   TOLERANCE_M2=t       default 1: a site conflicts when an in:<conflict
+ *                        class>_m2 or its outside_boundary_m2 is > t
+ * Control and boundary polygons of more than 256 vertices are subdivided
+ * once (as ST_Subdivide) before the per-site overlays.  Zone columns: value
+ * = numerator = conflicting sites, denominator = sites (count), then area_m2,
+ * outside_boundary_m2 and in:<class>_m2 per class, summed over the zone's
+ * sites.  Detail table "sites", one row per site in layer order (id from
+ * the field "id", else the FID; name from "name", else the id; geometry
+ * borrowed from `sites`): area_m2, in:<class>_m2 and in:<class>_pct for
+ * every class (bytewise class order), outside_boundary_m2, conflict (1/0),
+ * zone_row (the row of the zones table counting the site; NaN when its
+ * centroid is in no zone: such sites are left out of the zone and total
+ * rows, with a warning).
  */
 LG_API lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
                              const lg_layer *control, const lg_layer *boundary,

@@ -1,0 +1,1050 @@
+/* coverage: the share of a target (residential land, or points weighted by
+ * population) within the service radius of facilities.  Park service-radius
+ * coverage 公园绿地服务半径覆盖率 (住建部 2021 城市体检: ≥ 5000 m² parks at
+ * 500 m, 2000–5000 m² at 300 m), bus-stop 500 m coverage, greenway 1 km.
+ *
+ * Facilities get a radius (a rule table on their size and kind, or one
+ * RADIUS), are buffered once before the zone loop (in parallel) and
+ * indexed.  Per zone: T = the target inside the zone, dissolved; U = the
+ * union of the buffers meeting T's box; covered = area(T ∩ U), with the
+ * whole-inclusion shortcut applied per component of T, and the uncovered
+ * polygons T − U (盲区) kept in the detail table "uncovered". */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "measure_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* rules                                                               */
+
+typedef struct cov_rule {
+    double min_m2, max_m2, radius_m; /* size in [min_m2, max_m2) gets radius_m */
+    char **kinds;                    /* NULL: every kind */
+    size_t nkinds;
+} cov_rule;
+
+typedef struct cov_rules {
+    cov_rule *r;
+    size_t n, cap;
+} cov_rules;
+
+static void rules_free(cov_rules *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        for (size_t k = 0; k < rs->r[i].nkinds; k++)
+            free(rs->r[i].kinds[k]);
+        free(rs->r[i].kinds);
+    }
+    free(rs->r);
+    memset(rs, 0, sizeof *rs);
+}
+
+static lg_status rules_push(lg_ctx *ctx, cov_rules *rs, const cov_rule *r)
+{
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? 2 * rs->cap : 8;
+        cov_rule *p = lg_realloc(ctx, rs->r, cap * sizeof *p);
+        if (!p)
+            return LG_ERR_NOMEM;
+        rs->r = p;
+        rs->cap = cap;
+    }
+    rs->r[rs->n++] = *r;
+    return LG_OK;
+}
+
+#define RULE_FORMAT "\"min_area_m2 max_area_m2 radius_m [kind,kind...]\""
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+/* The next whitespace-separated token of *s (NUL-terminated in place). */
+static char *next_token(char **s)
+{
+    char *p = *s;
+    while (*p && is_space(*p))
+        p++;
+    if (!*p)
+        return NULL;
+    char *t = p;
+    while (*p && !is_space(*p))
+        p++;
+    if (*p)
+        *p++ = '\0';
+    *s = p;
+    return t;
+}
+
+static int parse_number(const char *t, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(t, &end);
+    if (end == t || *end || errno == ERANGE || isnan(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static char *trim(char *s)
+{
+    while (*s && is_space(*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && is_space(s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* One line of a RULES file (comment already cut).  0 for a blank line,
+ * 1 for a rule in *r, -1 on error with the reason in why. */
+static int parse_rule_line(lg_ctx *ctx, char *line, cov_rule *r, char *why, size_t whylen)
+{
+    memset(r, 0, sizeof *r);
+    char *s = line;
+    char *t0 = next_token(&s);
+    if (!t0)
+        return 0;
+    char *t1 = next_token(&s), *t2 = t1 ? next_token(&s) : NULL;
+    if (!t1 || !t2) {
+        snprintf(why, whylen, "too few values");
+        return -1;
+    }
+    if (!parse_number(t0, &r->min_m2) || !isfinite(r->min_m2) || r->min_m2 < 0) {
+        snprintf(why, whylen, "min_area_m2 '%.64s' is not a number >= 0", t0);
+        return -1;
+    }
+    if (!parse_number(t1, &r->max_m2) || r->max_m2 <= r->min_m2) {
+        snprintf(why, whylen, "max_area_m2 '%.64s' is not a number greater than min_area_m2 "
+                 "(use inf for no upper limit)", t1);
+        return -1;
+    }
+    if (!parse_number(t2, &r->radius_m) || !isfinite(r->radius_m) || r->radius_m <= 0) {
+        snprintf(why, whylen, "radius_m '%.64s' is not a number > 0", t2);
+        return -1;
+    }
+    char *rest = trim(s);
+    if (!*rest)
+        return 1;
+    /* the rest of the line: kinds, comma-separated (spaces around commas
+     * are dropped; a kind may contain inner spaces) */
+    size_t n = 1;
+    for (const char *p = rest; *p; p++)
+        n += *p == ',';
+    r->kinds = lg_calloc(ctx, n, sizeof *r->kinds);
+    if (!r->kinds) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    char *save = NULL;
+    for (char *k = rest;; k = NULL) {
+        char *tok = k ? k : save;
+        if (!tok)
+            break;
+        char *comma = strchr(tok, ',');
+        if (comma) {
+            *comma = '\0';
+            save = comma + 1;
+        } else {
+            save = NULL;
+        }
+        char *kind = trim(tok);
+        if (!*kind) {
+            snprintf(why, whylen, "empty kind in the kind list");
+            goto bad;
+        }
+        if (!(r->kinds[r->nkinds] = lg_strdup(ctx, kind))) {
+            snprintf(why, whylen, "out of memory");
+            goto bad;
+        }
+        r->nkinds++;
+        if (!save)
+            break;
+    }
+    return 1;
+bad:
+    for (size_t k = 0; k < r->nkinds; k++)
+        free(r->kinds[k]);
+    free(r->kinds);
+    r->kinds = NULL;
+    r->nkinds = 0;
+    return -1;
+}
+
+static lg_status rules_read(lg_ctx *ctx, const char *kernel, const char *path, cov_rules *rs)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return lg_error(ctx, LG_ERR_IO, "%s: cannot open RULES file %s: %s", kernel, path,
+                        strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned lineno = 0;
+    lg_status st = LG_OK;
+    while (st == LG_OK && getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        cov_rule r;
+        char why[256];
+        int k = parse_rule_line(ctx, line, &r, why, sizeof why);
+        if (k < 0)
+            st = lg_error(ctx, LG_ERR_ARG, "%s: RULES file %s line %u: %s; expected " RULE_FORMAT,
+                          kernel, path, lineno, why);
+        else if (k > 0 && rules_push(ctx, rs, &r) != LG_OK) {
+            for (size_t i = 0; i < r.nkinds; i++)
+                free(r.kinds[i]);
+            free(r.kinds);
+            st = LG_ERR_NOMEM;
+        }
+    }
+    if (st == LG_OK && ferror(f))
+        st = lg_error(ctx, LG_ERR_IO, "%s: cannot read RULES file %s", kernel, path);
+    if (st == LG_OK && rs->n == 0)
+        st = lg_error(ctx, LG_ERR_ARG, "%s: RULES file %s holds no rule; expected lines " RULE_FORMAT,
+                      kernel, path);
+    free(line);
+    fclose(f);
+    return st;
+}
+
+/* The 2021 城市体检 rule: ≥ 5000 m² → 500 m, [2000, 5000) m² → 300 m. */
+static lg_status rules_default(lg_ctx *ctx, cov_rules *rs)
+{
+    cov_rule a = {5000, INFINITY, 500, NULL, 0}, b = {2000, 5000, 300, NULL, 0};
+    if (rules_push(ctx, rs, &a) != LG_OK || rules_push(ctx, rs, &b) != LG_OK)
+        return LG_ERR_NOMEM;
+    return LG_OK;
+}
+
+static void fmt_num(char *buf, size_t len, double v)
+{
+    if (isinf(v))
+        snprintf(buf, len, "inf");
+    else
+        snprintf(buf, len, "%.15g", v);
+}
+
+/* "[5000, inf) m2 -> 500 m; [2000, 5000) m2 -> 300 m; otherwise not counted" */
+static char *rules_text(lg_ctx *ctx, const cov_rules *rs)
+{
+    size_t cap = 256, len = 0;
+    char *s = lg_malloc(ctx, cap);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (size_t i = 0; i <= rs->n; i++) {
+        char part[1024], a[64], b[64], c[64];
+        if (i < rs->n) {
+            const cov_rule *r = &rs->r[i];
+            fmt_num(a, sizeof a, r->min_m2);
+            fmt_num(b, sizeof b, r->max_m2);
+            fmt_num(c, sizeof c, r->radius_m);
+            int n = snprintf(part, sizeof part, "%s[%s, %s) m2", i ? "; " : "", a, b);
+            for (size_t k = 0; k < r->nkinds && n > 0 && (size_t)n < sizeof part; k++)
+                n += snprintf(part + n, sizeof part - (size_t)n, "%s%.200s%s",
+                              k ? ", " : " kind in {", r->kinds[k], k + 1 == r->nkinds ? "}" : "");
+            if (n > 0 && (size_t)n < sizeof part)
+                snprintf(part + n, sizeof part - (size_t)n, " -> %s m", c);
+        } else {
+            snprintf(part, sizeof part, "; otherwise not counted (first matching rule applies)");
+        }
+        size_t pl = strlen(part);
+        if (len + pl + 1 > cap) {
+            while (len + pl + 1 > cap)
+                cap *= 2;
+            char *t = lg_realloc(ctx, s, cap);
+            if (!t) {
+                free(s);
+                return NULL;
+            }
+            s = t;
+        }
+        memcpy(s + len, part, pl + 1);
+        len += pl;
+    }
+    return s;
+}
+
+/* The radius of the first rule matching (size, kind); 0 when none. */
+static double rules_radius(const cov_rules *rs, double size, const char *kind)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        const cov_rule *r = &rs->r[i];
+        if (!(size >= r->min_m2 && size < r->max_m2))
+            continue;
+        if (r->kinds) {
+            int hit = 0;
+            for (size_t k = 0; kind && k < r->nkinds && !hit; k++)
+                hit = !strcmp(r->kinds[k], kind);
+            if (!hit)
+                continue;
+        }
+        return r->radius_m;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* geometry helpers                                                    */
+
+/* The polygonal part of g (consumed): polygons of a mixed collection,
+ * dropping points and lines (which have no area).  NULL on failure. */
+static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
+{
+    if (!g)
+        return NULL;
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON)
+        return g;
+    size_t cap = 0, n = 0;
+    GEOSGeometry **parts = NULL;
+    int ok = 1;
+    if (t == GEOS_GEOMETRYCOLLECTION) {
+        int m = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < m && ok; i++) {
+            const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+            int pt = GEOSGeomTypeId_r(h, p);
+            int k = pt == GEOS_POLYGON ? 1 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, p) : 0;
+            for (int j = 0; j < k && ok; j++) {
+                const GEOSGeometry *q = pt == GEOS_POLYGON ? p : GEOSGetGeometryN_r(h, p, j);
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 8;
+                    GEOSGeometry **np = realloc(parts, cap * sizeof *np);
+                    if (!np) {
+                        ok = 0;
+                        break;
+                    }
+                    parts = np;
+                }
+                if (!(parts[n] = GEOSGeom_clone_r(h, q)))
+                    ok = 0;
+                else
+                    n++;
+            }
+        }
+    }
+    GEOSGeom_destroy_r(h, g);
+    GEOSGeometry *out = NULL;
+    if (!ok) {
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(h, parts[i]);
+    } else {
+        /* GEOS takes the parts, also when it fails */
+        out = n ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n)
+                : GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
+    }
+    free(parts);
+    return out;
+}
+
+/* Compute (and so cache) the envelopes of g and of its rings, before the
+ * geometry is read by several threads. */
+static void warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    double a, b, c, d;
+    GEOSGeom_getExtent_r(h, g, &a, &b, &c, &d);
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+        if (GEOSGeomTypeId_r(h, p) != GEOS_POLYGON)
+            continue;
+        GEOSGeom_getExtent_r(h, p, &a, &b, &c, &d);
+        const GEOSGeometry *ring = GEOSGetExteriorRing_r(h, p);
+        if (ring)
+            GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
+        int nh = GEOSGetNumInteriorRings_r(h, p);
+        for (int k = 0; k < nh; k++)
+            if ((ring = GEOSGetInteriorRingN_r(h, p, k)))
+                GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
+    }
+}
+
+static lg_status gvec_push(lg_worker *w, lg_gvec *v, GEOSGeometry *g)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 16;
+        GEOSGeometry **p = realloc(v->g, cap * sizeof *p);
+        if (!p) {
+            GEOSGeom_destroy_r(w->geos, g);
+            return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+        }
+        v->g = p;
+        v->cap = cap;
+    }
+    v->g[v->n++] = g;
+    return LG_OK;
+}
+
+/* Push a copy of every polygon of g (polygonal) into v. */
+static lg_status push_polygons(lg_worker *w, lg_gvec *v, const GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = w->geos;
+    int t = GEOSGeomTypeId_r(h, g), n = t == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *p = t == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, i);
+        if (GEOSGeomTypeId_r(h, p) != GEOS_POLYGON || GEOSisEmpty_r(h, p))
+            continue;
+        GEOSGeometry *c = GEOSGeom_clone_r(h, p);
+        if (!c)
+            return lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a geometry");
+        lg_status st = gvec_push(w, v, c);
+        if (st != LG_OK)
+            return st;
+    }
+    return LG_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* the job                                                             */
+
+typedef struct cov_job {
+    const lg_zones *zones;
+    const lg_layer *fac, *target;
+    const lg_index *tidx;      /* target index */
+    int points;                /* target: 1 points, 0 polygons */
+    /* facility radii and buffers (pre-pass) */
+    const double *radius;      /* per facility, 0 = not counted */
+    int segments;
+    GEOSGeometry **buf;        /* per facility, NULL = not counted */
+    double *bbox;              /* per facility, 4 doubles */
+    /* the buffers in facility order, and their index */
+    size_t nb;
+    GEOSGeometry **bgeom;
+    lg_index *bidx;
+    /* point targets */
+    const double *weight;      /* per target point, NaN = left out */
+    GEOSGeometry *const *centroid; /* per target feature: NULL = use the geometry */
+    /* per zone */
+    double *num, *den, *unc;
+    lg_gvec *uncovered;        /* polygons: the uncovered pieces */
+    lg_ivec *pts;              /* points: (point, covered) pairs, flattened */
+} cov_job;
+
+static lg_status buffer_one(lg_worker *w, size_t i, void *user)
+{
+    cov_job *j = user;
+    if (!(j->radius[i] > 0))
+        return LG_OK;
+    GEOSContextHandle_t h = w->geos;
+    GEOSGeometry *b = GEOSBuffer_r(h, lg_layer_geom(j->fac, i), j->radius[i], j->segments);
+    if (!b)
+        return lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot buffer facility FID %lld of %s: %s",
+                              lg_layer_fid(j->fac, i), lg_layer_source(j->fac),
+                              w->err[0] ? w->err : "GEOS failed");
+    double *e = j->bbox + 4 * i;
+    if (GEOSisEmpty_r(h, b) || !GEOSGeom_getExtent_r(h, b, &e[0], &e[1], &e[2], &e[3])) {
+        GEOSGeom_destroy_r(h, b);
+        return LG_OK;
+    }
+    warm_envelopes(h, b);
+    j->buf[i] = b;
+    return LG_OK;
+}
+
+/* The target inside zone zi, dissolved and polygonal (*out, owned). */
+static lg_status zone_target(lg_worker *w, cov_job *j, size_t zi, GEOSGeometry **out)
+{
+    GEOSContextHandle_t h = w->geos;
+    *out = NULL;
+    lg_gvec pieces = {0};
+    lg_status st = lg_clip_layer_to_zone(w, j->zones, zi, j->target, j->tidx, lg_collect_piece,
+                                         &pieces);
+    GEOSGeometry *t = NULL;
+    if (st == LG_OK) {
+        if (pieces.n == 0) {
+            t = GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
+        } else if (pieces.n == 1) { /* one piece: nothing to dissolve */
+            t = pieces.g[0];
+            pieces.n = 0;
+        } else { /* dissolve: overlapping target polygons count once */
+            t = lg_gvec_union(w, &pieces);
+        }
+        if (t)
+            t = polygonal(h, t);
+        if (!t)
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot dissolve the target: %s",
+                                lg_zones_id(j->zones, zi), w->err[0] ? w->err : "GEOS failed");
+    }
+    lg_gvec_free(h, &pieces);
+    *out = t;
+    return st;
+}
+
+static lg_status union_buffers(lg_worker *w, cov_job *j, const lg_ivec *cand, GEOSGeometry **u)
+{
+    GEOSContextHandle_t h = w->geos;
+    lg_gvec v = {0};
+    lg_status st = LG_OK;
+    for (size_t k = 0; k < cand->n && st == LG_OK; k++) {
+        GEOSGeometry *c = GEOSGeom_clone_r(h, j->bgeom[cand->v[k]]);
+        st = c ? gvec_push(w, &v, c) : lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a buffer");
+    }
+    if (st == LG_OK && !(*u = lg_gvec_union(w, &v)))
+        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot dissolve the facility buffers: %s",
+                            w->err[0] ? w->err : "GEOS failed");
+    lg_gvec_free(h, &v);
+    return st;
+}
+
+static lg_status cov_zone_polygons(lg_worker *w, cov_job *j, size_t zi)
+{
+    GEOSContextHandle_t h = w->geos;
+    GEOSGeometry *t = NULL, *u = NULL, *bnd = NULL, *in = NULL, *out = NULL;
+    const GEOSPreparedGeometry *pu = NULL;
+    lg_ivec cand = {0};
+    GEOSGeometry **border = NULL;
+    int nborder = 0;
+    lg_gvec *unc = &j->uncovered[zi];
+    lg_status st = zone_target(w, j, zi, &t);
+    if (st != LG_OK || GEOSisEmpty_r(h, t))
+        goto done;
+    GEOSArea_r(h, t, &j->den[zi]);
+    double box[4];
+    if (!GEOSGeom_getExtent_r(h, t, &box[0], &box[1], &box[2], &box[3])) {
+        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: the target has no extent",
+                            lg_zones_id(j->zones, zi));
+        goto done;
+    }
+    if (j->bidx && !lg_index_query(j->bidx, box, &cand)) {
+        st = lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (cand.n > 1) {
+        /* only the buffers meeting T itself, not just its box, are
+         * dissolved (halves the union on real data, where zone boxes
+         * overlap) */
+        const GEOSPreparedGeometry *pt = GEOSPrepare_r(h, t);
+        if (!pt) {
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot prepare the target: %s",
+                                lg_zones_id(j->zones, zi), w->err);
+            goto done;
+        }
+        size_t keep = 0;
+        for (size_t k = 0; k < cand.n && st == LG_OK; k++) {
+            char m = GEOSPreparedIntersects_r(h, pt, j->bgeom[cand.v[k]]);
+            if (m == 2)
+                st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: %s", lg_zones_id(j->zones, zi),
+                                    w->err[0] ? w->err : "GEOS predicate failed");
+            else if (m == 1)
+                cand.v[keep++] = cand.v[k];
+        }
+        cand.n = keep;
+        GEOSPreparedGeom_destroy_r(h, pt);
+        if (st != LG_OK)
+            goto done;
+    }
+    if (cand.n == 0) { /* no facility near: all of it is uncovered */
+        st = push_polygons(w, unc, t);
+        goto done;
+    }
+    if ((st = union_buffers(w, j, &cand, &u)) != LG_OK)
+        goto done;
+    if (!(pu = GEOSPrepare_r(h, u))) {
+        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot prepare the buffers: %s", w->err);
+        goto done;
+    }
+    /* per component of T: whole inclusion / no contact / boundary case */
+    int nt = GEOSGetNumGeometries_r(h, t);
+    border = calloc((size_t)(nt > 0 ? nt : 1), sizeof *border);
+    if (!border) {
+        st = lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < nt && st == LG_OK; k++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, t, k);
+        char c = GEOSPreparedCovers_r(h, pu, p);
+        char m = c == 0 ? GEOSPreparedIntersects_r(h, pu, p) : c;
+        if (c == 2 || m == 2) {
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: %s", lg_zones_id(j->zones, zi),
+                                w->err[0] ? w->err : "GEOS predicate failed");
+        } else if (c == 1) {
+            double a = 0;
+            GEOSArea_r(h, p, &a);
+            j->num[zi] += a;
+        } else if (m == 0) {
+            st = push_polygons(w, unc, p);
+        } else if (!(border[nborder] = GEOSGeom_clone_r(h, p))) {
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a geometry");
+        } else {
+            nborder++;
+        }
+    }
+    if (st != LG_OK || nborder == 0)
+        goto done;
+    /* the components of a valid (multi)polygon: a valid multipolygon */
+    bnd = nborder == 1 ? border[0]
+                       : GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, border, (unsigned)nborder);
+    nborder = 0; /* owned by bnd now (GEOS takes them also when it fails) */
+    if (bnd) {
+        in = GEOSIntersection_r(h, bnd, u);
+        out = in ? polygonal(h, GEOSDifference_r(h, bnd, u)) : NULL;
+    }
+    if (!in || !out) {
+        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot overlay the target and the buffers: %s",
+                            lg_zones_id(j->zones, zi), w->err[0] ? w->err : "GEOS failed");
+        goto done;
+    }
+    double ain = 0;
+    GEOSArea_r(h, in, &ain);
+    j->num[zi] += ain;
+    st = push_polygons(w, unc, out);
+done:
+    for (size_t k = 0; border && k < (size_t)nborder; k++)
+        GEOSGeom_destroy_r(h, border[k]);
+    free(border);
+    for (size_t k = 0; k < unc->n; k++) {
+        double a = 0;
+        GEOSArea_r(h, unc->g[k], &a);
+        j->unc[zi] += a;
+    }
+    if (pu)
+        GEOSPreparedGeom_destroy_r(h, pu);
+    GEOSGeometry *own[] = {t, u, bnd, in, out};
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+        if (own[k])
+            GEOSGeom_destroy_r(h, own[k]);
+    lg_ivec_free(&cand);
+    return st;
+}
+
+/* Points: each target point the zone covers, with whether a buffer covers
+ * it, as pairs (point, covered) in j->pts[zi]; weights are added up in the
+ * main thread, where a point on a shared boundary goes to the first zone. */
+static lg_status cov_zone_points(lg_worker *w, cov_job *j, size_t zi)
+{
+    GEOSContextHandle_t h = w->geos;
+    lg_ivec cand = {0}, bc = {0};
+    lg_status st = LG_OK;
+    if (!lg_index_query(j->tidx, lg_zones_box(j->zones, zi), &cand))
+        return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+    const GEOSPreparedGeometry *pz = cand.n ? GEOSPrepare_r(h, lg_zones_geom(j->zones, zi)) : NULL;
+    if (cand.n && !pz)
+        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot prepare: %s",
+                            lg_zones_id(j->zones, zi), w->err);
+    for (size_t k = 0; k < cand.n && st == LG_OK; k++) {
+        size_t p = cand.v[k];
+        if (isnan(j->weight[p]))
+            continue;
+        const GEOSGeometry *g = j->centroid[p] ? j->centroid[p] : lg_layer_geom(j->target, p);
+        char in = GEOSPreparedCovers_r(h, pz, g);
+        if (in == 2) {
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: %s", lg_zones_id(j->zones, zi),
+                                w->err[0] ? w->err : "GEOS predicate failed");
+            break;
+        }
+        if (!in)
+            continue;
+        size_t covered = 0;
+        double x0, y0, x1, y1;
+        if (j->bidx && GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1)) {
+            double q[4] = {x0, y0, x1, y1};
+            if (!lg_index_query(j->bidx, q, &bc)) {
+                st = lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            for (size_t b = 0; b < bc.n && !covered; b++) {
+                char c = GEOSCovers_r(h, j->bgeom[bc.v[b]], g);
+                if (c == 2)
+                    st = lg_worker_fail(w, LG_ERR_GEOMETRY, "%s",
+                                        w->err[0] ? w->err : "GEOS predicate failed");
+                covered = c == 1;
+            }
+        }
+        if (st == LG_OK && (!lg_ivec_push(&j->pts[zi], p) || !lg_ivec_push(&j->pts[zi], covered)))
+            st = lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+    }
+    if (pz)
+        GEOSPreparedGeom_destroy_r(h, pz);
+    lg_ivec_free(&cand);
+    lg_ivec_free(&bc);
+    return st;
+}
+
+static lg_status cov_zone(lg_worker *w, size_t zi, void *user)
+{
+    cov_job *j = user;
+    return j->points ? cov_zone_points(w, j, zi) : cov_zone_polygons(w, j, zi);
+}
+
+/* ------------------------------------------------------------------ */
+/* set-up                                                              */
+
+/* Text of a field as a kind (numbers as %.15g, as lg_classes does);
+ * NULL when NULL. */
+static const char *kind_text(const lg_layer *L, size_t i, int f, char *buf, size_t len)
+{
+    if (f < 0)
+        return NULL;
+    const char *t = lg_layer_text(L, i, (size_t)f);
+    double v;
+    if (!t && lg_layer_number(L, i, (size_t)f, &v)) {
+        snprintf(buf, len, "%.15g", v);
+        t = buf;
+    }
+    return t;
+}
+
+static int field_or_fail(lg_ctx *ctx, const char *kernel, const lg_layer *L, const char *key,
+                         const char *name)
+{
+    if (!name)
+        return -1;
+    int f = lg_layer_field_index(L, name);
+    if (f < 0)
+        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: %s has no such field", kernel, key, name,
+                 lg_layer_source(L));
+    return f;
+}
+
+static int is_numeric_field(const lg_layer *L, int f)
+{
+    lg_field_type t = lg_layer_field_type(L, (size_t)f);
+    return t == LG_FIELD_INTEGER || t == LG_FIELD_REAL;
+}
+
+static void job_release(lg_ctx *ctx, cov_job *j, size_t nz)
+{
+    GEOSContextHandle_t h = lg_ctx_geos(ctx);
+    size_t nf = j->fac ? lg_layer_size(j->fac) : 0, nt = j->target ? lg_layer_size(j->target) : 0;
+    for (size_t i = 0; j->buf && i < nf; i++)
+        if (j->buf[i])
+            GEOSGeom_destroy_r(h, j->buf[i]);
+    free(j->buf);
+    free(j->bbox);
+    free(j->bgeom);
+    lg_index_free(j->bidx);
+    free((void *)j->radius);
+    free((void *)j->weight);
+    for (size_t i = 0; j->centroid && i < nt; i++)
+        if (j->centroid[i])
+            GEOSGeom_destroy_r(h, j->centroid[i]);
+    free((void *)j->centroid);
+    free(j->num);
+    free(j->den);
+    free(j->unc);
+    for (size_t z = 0; j->uncovered && z < nz; z++)
+        lg_gvec_free(h, &j->uncovered[z]);
+    free(j->uncovered);
+    for (size_t z = 0; j->pts && z < nz; z++)
+        lg_ivec_free(&j->pts[z]);
+    free(j->pts);
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facilities,
+                       const lg_layer *target, const char *const *options)
+{
+    static const char *const known[] = {"RULES",        "RADIUS",   "KIND_FIELD", "SIZE_FIELD",
+                                        "WEIGHT_FIELD", "SEGMENTS", NULL};
+    const char *kernel = "coverage";
+    if (lg_opt_check(ctx, kernel, options, known) != LG_OK)
+        return NULL;
+    if (!lg_same_crs(ctx, kernel, zones, facilities) || !lg_same_crs(ctx, kernel, zones, target))
+        return NULL;
+    size_t nz = lg_zones_count(zones), nf = lg_layer_size(facilities), nt = lg_layer_size(target);
+    lg_geom_kind tk = lg_layer_geom_kind(target);
+    if (nt > 0 && tk != LG_GEOM_POLYGON && tk != LG_GEOM_POINT) {
+        lg_error(ctx, LG_ERR_ARG, "%s: the target %s holds %s: give polygons (area) or points "
+                 "(count or WEIGHT_FIELD)", kernel, lg_layer_source(target), lg_geom_kind_name(tk));
+        return NULL;
+    }
+    const char *rules_path = lg_opt(options, "RULES"), *radius_opt = lg_opt(options, "RADIUS"),
+               *kind_field = lg_opt(options, "KIND_FIELD"),
+               *size_field = lg_opt(options, "SIZE_FIELD"),
+               *weight_field = lg_opt(options, "WEIGHT_FIELD"),
+               *seg_opt = lg_opt(options, "SEGMENTS");
+    int points = tk == LG_GEOM_POINT;
+    double radius_all = 0;
+    long segments = 8;
+    if (radius_opt && (!parse_number(radius_opt, &radius_all) || !isfinite(radius_all) ||
+                       radius_all <= 0)) {
+        lg_error(ctx, LG_ERR_ARG, "%s: RADIUS=%s: expected a radius in metres > 0", kernel,
+                 radius_opt);
+        return NULL;
+    }
+    if (radius_opt && rules_path) {
+        lg_error(ctx, LG_ERR_ARG, "%s: give RULES or RADIUS, not both", kernel);
+        return NULL;
+    }
+    if (seg_opt) {
+        char *end;
+        errno = 0;
+        segments = strtol(seg_opt, &end, 10);
+        if (end == seg_opt || *end || errno || segments < 1 || segments > 1000) {
+            lg_error(ctx, LG_ERR_ARG, "%s: SEGMENTS=%s: expected an integer from 1 to 1000 "
+                     "(segments per quarter circle)", kernel, seg_opt);
+            return NULL;
+        }
+    }
+    if (weight_field && !points && nt > 0) {
+        lg_error(ctx, LG_ERR_ARG, "%s: WEIGHT_FIELD is for point targets; %s holds polygons "
+                 "(measured by area)", kernel, lg_layer_source(target));
+        return NULL;
+    }
+    int kf = field_or_fail(ctx, kernel, facilities, "KIND_FIELD", kind_field);
+    int sf = field_or_fail(ctx, kernel, facilities, "SIZE_FIELD", size_field);
+    int wf = points ? field_or_fail(ctx, kernel, target, "WEIGHT_FIELD", weight_field) : -1;
+    if ((kind_field && kf < 0) || (size_field && sf < 0) || (points && weight_field && wf < 0))
+        return NULL;
+    if (size_field && !is_numeric_field(facilities, sf)) {
+        lg_error(ctx, LG_ERR_ARG, "%s: SIZE_FIELD=%s of %s is not numeric", kernel, size_field,
+                 lg_layer_source(facilities));
+        return NULL;
+    }
+    if (wf >= 0 && !is_numeric_field(target, wf)) {
+        lg_error(ctx, LG_ERR_ARG, "%s: WEIGHT_FIELD=%s of %s is not numeric", kernel,
+                 weight_field, lg_layer_source(target));
+        return NULL;
+    }
+
+    cov_rules rules = {0};
+    cov_job j = {.zones = zones, .fac = facilities, .target = target, .points = points,
+                 .segments = (int)segments};
+    lg_result *r = NULL;
+    lg_table *zt = NULL, *tt = NULL, *ut = NULL;
+    char *rtext = NULL;
+    GEOSContextHandle_t h = lg_ctx_geos(ctx);
+    if (!radius_opt) {
+        if ((rules_path ? rules_read(ctx, kernel, rules_path, &rules) : rules_default(ctx, &rules)) !=
+            LG_OK)
+            goto fail;
+        int kinds = 0;
+        for (size_t i = 0; i < rules.n; i++)
+            kinds |= rules.r[i].kinds != NULL;
+        if (kinds && !kind_field) {
+            lg_error(ctx, LG_ERR_ARG, "%s: RULES file %s names kinds: give KIND_FIELD (the "
+                     "facility attribute holding the kind)", kernel, rules_path);
+            goto fail;
+        }
+        if (!rules_path && !size_field && nf > 0 &&
+            lg_layer_geom_kind(facilities) != LG_GEOM_POLYGON) {
+            lg_error(ctx, LG_ERR_ARG, "%s: the facilities %s hold %s, which have no area for the "
+                     "default size rule: give SIZE_FIELD, RADIUS, or RULES with a rule from 0 m2",
+                     kernel, lg_layer_source(facilities),
+                     lg_geom_kind_name(lg_layer_geom_kind(facilities)));
+            goto fail;
+        }
+    }
+
+    /* radii, in the main thread (attributes) */
+    double *radius = lg_calloc(ctx, nf ? nf : 1, sizeof *radius);
+    j.radius = radius;
+    j.buf = lg_calloc(ctx, nf ? nf : 1, sizeof *j.buf);
+    j.bbox = lg_calloc(ctx, 4 * (nf ? nf : 1), sizeof *j.bbox);
+    if (!radius || !j.buf || !j.bbox)
+        goto fail;
+    size_t no_size = 0, counted = 0;
+    for (size_t i = 0; i < nf; i++) {
+        if (radius_opt) {
+            radius[i] = radius_all;
+        } else {
+            double size = 0;
+            if (sf >= 0) {
+                if (!lg_layer_number(facilities, i, (size_t)sf, &size)) {
+                    no_size++;
+                    continue;
+                }
+            } else {
+                GEOSArea_r(h, lg_layer_geom(facilities, i), &size); /* 0 for points, lines */
+            }
+            char buf[64];
+            radius[i] = rules_radius(&rules, size, kind_text(facilities, i, kf, buf, sizeof buf));
+        }
+        counted += radius[i] > 0;
+    }
+    if (lg_parallel_for(ctx, nf, buffer_one, &j, "coverage: buffers") != LG_OK)
+        goto fail;
+    j.bgeom = lg_calloc(ctx, counted ? counted : 1, sizeof *j.bgeom);
+    double *boxes = lg_calloc(ctx, 4 * (counted ? counted : 1), sizeof *boxes);
+    if (!j.bgeom || !boxes) {
+        free(boxes);
+        goto fail;
+    }
+    for (size_t i = 0; i < nf; i++)
+        if (j.buf[i]) {
+            memcpy(boxes + 4 * j.nb, j.bbox + 4 * i, 4 * sizeof *boxes);
+            j.bgeom[j.nb++] = j.buf[i];
+        }
+    j.bidx = j.nb ? lg_index_build(ctx, boxes, j.nb) : NULL;
+    free(boxes);
+    if (j.nb && !j.bidx)
+        goto fail;
+
+    /* the target */
+    j.tidx = nt ? lg_layer_index(ctx, target) : NULL;
+    if (nt && !j.tidx)
+        goto fail;
+    size_t no_weight = 0;
+    if (points) {
+        double *weight = lg_calloc(ctx, nt ? nt : 1, sizeof *weight);
+        GEOSGeometry **cen = lg_calloc(ctx, nt ? nt : 1, sizeof *cen);
+        j.weight = weight;
+        j.centroid = cen;
+        if (!weight || !cen)
+            goto fail;
+        for (size_t i = 0; i < nt; i++) {
+            const GEOSGeometry *g = lg_layer_geom(target, i);
+            if (GEOSGeomTypeId_r(h, g) != GEOS_POINT) { /* a multipoint counts at its centroid */
+                if (!(cen[i] = GEOSGetCentroid_r(h, g))) {
+                    lg_error(ctx, LG_ERR_GEOMETRY, "%s: no centroid for target FID %lld", kernel,
+                             lg_layer_fid(target, i));
+                    goto fail;
+                }
+                warm_envelopes(h, cen[i]);
+            }
+            weight[i] = 1;
+            if (wf >= 0 && (!lg_layer_number(target, i, (size_t)wf, &weight[i]) ||
+                            !isfinite(weight[i]) || weight[i] < 0)) {
+                weight[i] = NAN;
+                no_weight++;
+            }
+        }
+    }
+    j.num = lg_calloc(ctx, nz ? nz : 1, sizeof *j.num);
+    j.den = lg_calloc(ctx, nz ? nz : 1, sizeof *j.den);
+    j.unc = lg_calloc(ctx, nz ? nz : 1, sizeof *j.unc);
+    j.uncovered = lg_calloc(ctx, nz ? nz : 1, sizeof *j.uncovered);
+    j.pts = lg_calloc(ctx, nz ? nz : 1, sizeof *j.pts);
+    if (!j.num || !j.den || !j.unc || !j.uncovered || !j.pts)
+        goto fail;
+    if (nt && lg_parallel_for(ctx, nz, cov_zone, &j, kernel) != LG_OK)
+        goto fail;
+
+    /* the uncovered detail table */
+    const char *unit = points ? (wf >= 0 ? "weight" : "count") : "m2";
+    if (!(ut = lg_table_new(ctx, "uncovered")) ||
+        lg_table_add_column(ctx, ut, points ? "weight" : "area_m2", unit) < 0 ||
+        (points && lg_table_add_column(ctx, ut, "fid", "") < 0) ||
+        lg_table_set_rows(ctx, ut, 0) != LG_OK)
+        goto fail;
+    if (points) {
+        /* a point on a shared boundary counts in the first zone covering it */
+        unsigned char *seen = lg_calloc(ctx, nt ? nt : 1, 1);
+        if (!seen)
+            goto fail;
+        for (size_t z = 0; z < nz; z++)
+            for (size_t k = 0; k + 1 < j.pts[z].n; k += 2) {
+                size_t p = j.pts[z].v[k];
+                if (seen[p])
+                    continue;
+                seen[p] = 1;
+                j.den[z] += j.weight[p];
+                if (j.pts[z].v[k + 1]) {
+                    j.num[z] += j.weight[p];
+                    continue;
+                }
+                j.unc[z] += j.weight[p];
+                size_t row = lg_table_append_row(ctx, ut);
+                if (row == (size_t)-1 ||
+                    lg_table_set_label(ctx, ut, row, lg_zones_id(zones, z),
+                                       lg_zones_name(zones, z)) != LG_OK) {
+                    free(seen);
+                    goto fail;
+                }
+                lg_table_set(ut, row, 0, j.weight[p]);
+                lg_table_set(ut, row, 1, (double)lg_layer_fid(target, p));
+                lg_table_set_geom(ut, row, (GEOSGeometry *)lg_layer_geom(target, p), 0);
+            }
+        free(seen);
+    } else {
+        for (size_t z = 0; z < nz; z++)
+            for (size_t k = 0; k < j.uncovered[z].n; k++) {
+                size_t row = lg_table_append_row(ctx, ut);
+                if (row == (size_t)-1 ||
+                    lg_table_set_label(ctx, ut, row, lg_zones_id(zones, z),
+                                       lg_zones_name(zones, z)) != LG_OK)
+                    goto fail;
+                double a = 0;
+                GEOSArea_r(h, j.uncovered[z].g[k], &a);
+                lg_table_set(ut, row, 0, a);
+                lg_table_set_geom(ut, row, j.uncovered[z].g[k], 1); /* the table owns it */
+                j.uncovered[z].g[k] = NULL;
+            }
+    }
+
+    const char *cols[] = {"value", "numerator", "denominator", "uncovered"};
+    const char *units[] = {"%", unit, unit, unit};
+    if (!(r = lg_result_start(ctx, kernel, "%", zones)) ||
+        lg_make_zone_tables(ctx, zones, cols, units, 4, &zt, &tt) != LG_OK)
+        goto fail;
+    double tn = 0, td = 0, tu = 0;
+    for (size_t i = 0; i < nz; i++) {
+        lg_table_set(zt, i, 0, 100 * ratio(j.num[i], j.den[i]));
+        lg_table_set(zt, i, 1, j.num[i]);
+        lg_table_set(zt, i, 2, j.den[i]);
+        lg_table_set(zt, i, 3, j.unc[i]);
+        tn += j.num[i], td += j.den[i], tu += j.unc[i];
+    }
+    lg_table_set(tt, 0, 0, 100 * ratio(tn, td));
+    lg_table_set(tt, 0, 1, tn);
+    lg_table_set(tt, 0, 2, td);
+    lg_table_set(tt, 0, 3, tu);
+    lg_result_set_tables(r, zt, tt);
+    zt = tt = NULL;
+    if (lg_result_add_detail(ctx, r, ut) != LG_OK) {
+        ut = NULL;
+        goto fail;
+    }
+    ut = NULL;
+
+    char segs[32], cnt[64];
+    snprintf(segs, sizeof segs, "%ld", segments);
+    snprintf(cnt, sizeof cnt, "%zu of %zu", counted, nf);
+    if (radius_opt) {
+        char rb[64];
+        fmt_num(rb, sizeof rb, radius_all);
+        rtext = lg_sprintf(ctx, "every facility -> %s m", rb);
+    } else {
+        rtext = rules_text(ctx, &rules);
+    }
+    if (!rtext ||
+        lg_result_add_param(ctx, r, "facilities", lg_layer_source(facilities)) ||
+        lg_result_add_param(ctx, r, "target", lg_layer_source(target)) ||
+        lg_result_add_param(ctx, r, "target_measure",
+                            points ? (wf >= 0 ? "weight of points (WEIGHT_FIELD)" : "count of points")
+                                   : "area of the target, dissolved per zone") ||
+        (wf >= 0 && lg_result_add_param(ctx, r, "weight_field", weight_field)) ||
+        lg_result_add_param(ctx, r, "radius_source",
+                            radius_opt   ? "RADIUS"
+                            : rules_path ? "RULES file"
+                                         : "default rule (2021 城市体检 park service radius)") ||
+        (rules_path && lg_result_add_param(ctx, r, "rules_file", rules_path)) ||
+        lg_result_add_param(ctx, r, "rules", rtext) ||
+        lg_result_add_param(ctx, r, "size",
+                            radius_opt   ? "not used"
+                            : size_field ? "SIZE_FIELD (m2)"
+                                         : "geometry area (m2; 0 for points and lines)") ||
+        (size_field && lg_result_add_param(ctx, r, "size_field", size_field)) ||
+        (kind_field && lg_result_add_param(ctx, r, "kind_field", kind_field)) ||
+        lg_result_add_param(ctx, r, "segments", segs) ||
+        lg_result_add_param(ctx, r, "facilities_counted", cnt) ||
+        lg_result_add_param(ctx, r, "dissolve", "union of the buffers; target dissolved per zone"))
+        goto fail;
+    if (no_size)
+        lg_result_warn(ctx, r, "%zu facilities of %s have no %s value: not counted", no_size,
+                       lg_layer_source(facilities), size_field);
+    if (no_weight)
+        lg_result_warn(ctx, r, "%zu target points of %s have a NULL or negative %s: left out of "
+                       "numerator and denominator", no_weight, lg_layer_source(target),
+                       weight_field);
+    if (nf > 0 && counted == 0)
+        lg_result_warn(ctx, r, "no facility of %s gets a service radius (%s): coverage is 0",
+                       lg_layer_source(facilities), rtext);
+    free(rtext);
+    rules_free(&rules);
+    job_release(ctx, &j, nz);
+    return r;
+fail:
+    free(rtext);
+    lg_table_free(ctx, zt);
+    lg_table_free(ctx, tt);
+    lg_table_free(ctx, ut);
+    rules_free(&rules);
+    job_release(ctx, &j, nz);
+    return lg_result_free(ctx, r);
+}
