@@ -5,5 +5,6 @@
 
 int cmd_info(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

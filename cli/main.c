@@ -11,6 +11,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"info", cmd_info, "describe layers: driver, features, CRS, encoding, validity, area"},
+    {"demo", cmd_demo, "write a synthetic planning workspace modelled on Qingdao (李沧区)"},
     {"measure", cmd_measure, "an indicator per zone: density, share, count, coverage ..."},
 };
 
