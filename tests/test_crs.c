@@ -1,23 +1,5 @@
 /* CRS parsing, identification, the automatic zone choice and geodesic area. */
-#include "lg_test.h"
-
-#include "libgeo/libgeo.h"
-
-static lg_ctx *ctx;
-
-static int setup(void **state)
-{
-    (void)state;
-    ctx = lg_ctx_new();
-    return ctx ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ctx = lg_ctx_free(ctx);
-    return 0;
-}
+#include "lg_fixture.h"
 
 /* Zones from the EPSG registry: EPSG:4534 is "CGCS2000 / 3-degree
  * Gauss-Kruger CM 75E", each next code 3 degrees east, to 4554 = CM 135E. */
@@ -168,5 +150,5 @@ int main(void)
         cmocka_unit_test(test_choose_from_box_and_reason),
         cmocka_unit_test(test_geodesic_area_matches_authalic_band),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lg_test_setup_ctx, lg_test_teardown_ctx);
 }

@@ -7,7 +7,7 @@
  *   printf '李沧区街道' | iconv -f UTF-8 -t GBK | xxd -p  →  c0eeb2d7c7f8bdd6b5c0
  * and every UTF-8 literal with xxd(1) on the shell's UTF-8 text.
  */
-#include "lg_test.h"
+#include "lg_fixture.h"
 
 #include <iconv.h>
 
@@ -29,27 +29,11 @@
 /* U+FFFD REPLACEMENT CHARACTER in UTF-8. */
 #define FFFD "\xEF\xBF\xBD"
 
-static lg_ctx *g_ctx;
-
-static int setup(void **state)
-{
-    (void)state;
-    g_ctx = lg_ctx_new();
-    return g_ctx ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    g_ctx = lg_ctx_free(g_ctx);
-    return 0;
-}
-
 /* Fail with the context's message when `cond` is false. */
 #define assert_ctx(cond)                                                                     \
     do {                                                                                     \
         if (!(cond)) {                                                                       \
-            print_error("%s failed: %s\n", #cond, lg_ctx_errmsg(g_ctx));                     \
+            print_error("%s failed: %s\n", #cond, lg_ctx_errmsg(ctx));                     \
             _fail(__FILE__, __LINE__);                                                       \
         }                                                                                    \
     } while (0)
@@ -168,7 +152,7 @@ static void check_iconv_knows(const char *name, const char *from)
         fail();
     }
     iconv_close(cd);
-    lg_decoder *dec = lg_decoder_new(g_ctx, name);
+    lg_decoder *dec = lg_decoder_new(ctx, name);
     assert_ctx(dec != NULL);
     assert_string_equal(lg_decoder_encoding(dec), name);
     lg_decoder_free(dec);
@@ -301,9 +285,9 @@ static void check_dbf(const char *path, const char *encoding, lg_encoding_source
     const char *enc = "unset";
     lg_encoding_source src = (lg_encoding_source)99;
     unsigned id = 999;
-    lg_status st = lg_dbf_encoding(g_ctx, path, &enc, &src, &id);
+    lg_status st = lg_dbf_encoding(ctx, path, &enc, &src, &id);
     if (st != LG_OK) {
-        print_error("lg_dbf_encoding(%s) failed: %s\n", path, lg_ctx_errmsg(g_ctx));
+        print_error("lg_dbf_encoding(%s) failed: %s\n", path, lg_ctx_errmsg(ctx));
         fail();
     }
     if (encoding)
@@ -377,7 +361,7 @@ static void test_dbf_cpg(void **state)
     check_dbf(in_dir("nodbf.shp"), "GBK", LG_ENC_CPG, 0);
 
     /* the outputs may be NULL */
-    assert_int_equal(lg_dbf_encoding(g_ctx, in_dir("cpg936.shp"), NULL, NULL, NULL), LG_OK);
+    assert_int_equal(lg_dbf_encoding(ctx, in_dir("cpg936.shp"), NULL, NULL, NULL), LG_OK);
 }
 
 static void test_dbf_upper_case(void **state)
@@ -408,11 +392,11 @@ static void test_dbf_unknown_cpg(void **state)
     const char *enc = "unset";
     lg_encoding_source src = LG_ENC_OVERRIDE;
     unsigned id = 999;
-    lg_ctx_clear_error(g_ctx);
-    assert_int_equal(lg_dbf_encoding(g_ctx, in_dir("klingon.shp"), &enc, &src, &id),
+    lg_ctx_clear_error(ctx);
+    assert_int_equal(lg_dbf_encoding(ctx, in_dir("klingon.shp"), &enc, &src, &id),
                      LG_ERR_ENCODING);
-    assert_int_equal(lg_ctx_errno(g_ctx), LG_ERR_ENCODING);
-    const char *msg = lg_ctx_errmsg(g_ctx);
+    assert_int_equal(lg_ctx_errno(ctx), LG_ERR_ENCODING);
+    const char *msg = lg_ctx_errmsg(ctx);
     assert_contains(msg, in_dir("klingon.cpg"));
     assert_contains(msg, "KLINGON");
     assert_contains(msg, "--encoding");
@@ -421,14 +405,14 @@ static void test_dbf_unknown_cpg(void **state)
 
     /* binary garbage is quoted, not copied raw into the message */
     write_file("garbage.cpg", "\x01\xFFzz", 4);
-    lg_ctx_clear_error(g_ctx);
-    assert_int_equal(lg_dbf_encoding(g_ctx, in_dir("garbage.shp"), &enc, &src, &id),
+    lg_ctx_clear_error(ctx);
+    assert_int_equal(lg_dbf_encoding(ctx, in_dir("garbage.shp"), &enc, &src, &id),
                      LG_ERR_ENCODING);
-    assert_contains(lg_ctx_errmsg(g_ctx), "\\x01\\xFFzz");
-    lg_ctx_clear_error(g_ctx);
+    assert_contains(lg_ctx_errmsg(ctx), "\\x01\\xFFzz");
+    lg_ctx_clear_error(ctx);
 
-    assert_int_equal(lg_dbf_encoding(g_ctx, NULL, &enc, &src, &id), LG_ERR_ARG);
-    lg_ctx_clear_error(g_ctx);
+    assert_int_equal(lg_dbf_encoding(ctx, NULL, &enc, &src, &id), LG_ERR_ARG);
+    lg_ctx_clear_error(ctx);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -507,9 +491,9 @@ static void test_guess(void **state)
 
     /* UTF-8 "道路" is also well-formed GBK (check with iconv here, so the
      * test states the premise): UTF-8 must be tried first. */
-    lg_decoder *dec = lg_decoder_new(g_ctx, "GBK");
+    lg_decoder *dec = lg_decoder_new(ctx, "GBK");
     assert_ctx(dec != NULL);
-    char *s = lg_decoder_decode(g_ctx, dec, UTF8_DAOLU, strlen(UTF8_DAOLU), 0, NULL);
+    char *s = lg_decoder_decode(ctx, dec, UTF8_DAOLU, strlen(UTF8_DAOLU), 0, NULL);
     assert_non_null(s);
     free(s);
     lg_decoder_free(dec);
@@ -549,12 +533,12 @@ static void test_guess(void **state)
 static void test_decode_gbk_strict(void **state)
 {
     (void)state;
-    lg_decoder *dec = lg_decoder_new(g_ctx, "GBK");
+    lg_decoder *dec = lg_decoder_new(ctx, "GBK");
     assert_ctx(dec != NULL);
     assert_string_equal(lg_decoder_encoding(dec), "GBK");
 
     size_t replaced = 99;
-    char *s = lg_decoder_decode(g_ctx, dec, GBK_LICANGQU_JIEDAO,
+    char *s = lg_decoder_decode(ctx, dec, GBK_LICANGQU_JIEDAO,
                                 sizeof GBK_LICANGQU_JIEDAO - 1, 0, &replaced);
     assert_ctx(s != NULL);
     assert_string_equal(s, UTF8_LICANGQU_JIEDAO);
@@ -563,24 +547,24 @@ static void test_decode_gbk_strict(void **state)
 
     /* ASCII mixed in, and a second call on the same decoder */
     static const char in[] = "No.7 " GBK_QINGDAO " Rd";
-    s = lg_decoder_decode(g_ctx, dec, in, sizeof in - 1, 0, NULL);
+    s = lg_decoder_decode(ctx, dec, in, sizeof in - 1, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, "No.7 \xE9\x9D\x92\xE5\xB2\x9B Rd"); /* 青岛 in UTF-8 */
     free(s);
 
     /* empty input gives "" */
-    s = lg_decoder_decode(g_ctx, dec, "", 0, 0, NULL);
+    s = lg_decoder_decode(ctx, dec, "", 0, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, "");
     free(s);
-    s = lg_decoder_decode(g_ctx, dec, NULL, 0, 0, NULL);
+    s = lg_decoder_decode(ctx, dec, NULL, 0, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, "");
     free(s);
     lg_decoder_free(dec);
 
     /* other spellings are accepted and reported canonically */
-    dec = lg_decoder_new(g_ctx, "cp936");
+    dec = lg_decoder_new(ctx, "cp936");
     assert_ctx(dec != NULL);
     assert_string_equal(lg_decoder_encoding(dec), "GBK");
     lg_decoder_free(dec);
@@ -590,23 +574,23 @@ static void test_decode_gbk_strict(void **state)
 static void expect_strict_failure(lg_decoder *dec, const char *bytes, size_t len,
                                   const char *needle1, const char *needle2)
 {
-    lg_ctx_clear_error(g_ctx);
-    char *s = lg_decoder_decode(g_ctx, dec, bytes, len, 0, NULL);
+    lg_ctx_clear_error(ctx);
+    char *s = lg_decoder_decode(ctx, dec, bytes, len, 0, NULL);
     if (s) {
         print_error("decoding succeeded unexpectedly: \"%s\"\n", s);
         free(s);
         fail();
     }
-    assert_int_equal(lg_ctx_errno(g_ctx), LG_ERR_ENCODING);
-    assert_contains(lg_ctx_errmsg(g_ctx), needle1);
-    assert_contains(lg_ctx_errmsg(g_ctx), needle2);
-    lg_ctx_clear_error(g_ctx);
+    assert_int_equal(lg_ctx_errno(ctx), LG_ERR_ENCODING);
+    assert_contains(lg_ctx_errmsg(ctx), needle1);
+    assert_contains(lg_ctx_errmsg(ctx), needle2);
+    lg_ctx_clear_error(ctx);
 }
 
 static void test_decode_gbk_invalid(void **state)
 {
     (void)state;
-    lg_decoder *dec = lg_decoder_new(g_ctx, "GBK");
+    lg_decoder *dec = lg_decoder_new(ctx, "GBK");
     assert_ctx(dec != NULL);
 
     /* a lone lead byte at the end */
@@ -621,7 +605,7 @@ static void test_decode_gbk_invalid(void **state)
                           "not valid GBK");
 
     /* the decoder is still usable after a failure */
-    char *s = lg_decoder_decode(g_ctx, dec, GBK_LICANGQU, sizeof GBK_LICANGQU - 1, 0, NULL);
+    char *s = lg_decoder_decode(ctx, dec, GBK_LICANGQU, sizeof GBK_LICANGQU - 1, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, UTF8_LICANGQU);
     free(s);
@@ -631,19 +615,19 @@ static void test_decode_gbk_invalid(void **state)
 static void test_decode_gbk_lossy(void **state)
 {
     (void)state;
-    lg_decoder *dec = lg_decoder_new(g_ctx, "GBK");
+    lg_decoder *dec = lg_decoder_new(ctx, "GBK");
     assert_ctx(dec != NULL);
     size_t replaced = 0;
 
     static const char ff[] = "\xC0\xEE\xFF\xB2\xD7"; /* 李 0xFF 沧 */
-    char *s = lg_decoder_decode(g_ctx, dec, ff, sizeof ff - 1, 1, &replaced);
+    char *s = lg_decoder_decode(ctx, dec, ff, sizeof ff - 1, 1, &replaced);
     assert_ctx(s != NULL);
     assert_string_equal(s, UTF8_LI FFFD UTF8_CANG);
     assert_int_equal(replaced, 1);
     free(s);
 
     static const char trunc[] = GBK_LICANGQU "\x81";
-    s = lg_decoder_decode(g_ctx, dec, trunc, sizeof trunc - 1, 1, &replaced);
+    s = lg_decoder_decode(ctx, dec, trunc, sizeof trunc - 1, 1, &replaced);
     assert_ctx(s != NULL);
     assert_string_equal(s, UTF8_LICANGQU FFFD);
     assert_int_equal(replaced, 1);
@@ -651,18 +635,18 @@ static void test_decode_gbk_lossy(void **state)
 
     /* each invalid byte counts; ASCII after a bad lead byte survives */
     static const char two[] = "\xFF" "a\x81";
-    s = lg_decoder_decode(g_ctx, dec, two, sizeof two - 1, 1, &replaced);
+    s = lg_decoder_decode(ctx, dec, two, sizeof two - 1, 1, &replaced);
     assert_ctx(s != NULL);
     assert_string_equal(s, FFFD "a" FFFD);
     assert_int_equal(replaced, 2);
     free(s);
 
     /* replaced may be NULL; valid text replaces nothing */
-    s = lg_decoder_decode(g_ctx, dec, GBK_QINGDAO, 4, 1, NULL);
+    s = lg_decoder_decode(ctx, dec, GBK_QINGDAO, 4, 1, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, "\xE9\x9D\x92\xE5\xB2\x9B");
     free(s);
-    s = lg_decoder_decode(g_ctx, dec, GBK_QINGDAO, 4, 1, &replaced);
+    s = lg_decoder_decode(ctx, dec, GBK_QINGDAO, 4, 1, &replaced);
     assert_int_equal(replaced, 0);
     free(s);
     lg_decoder_free(dec);
@@ -671,11 +655,11 @@ static void test_decode_gbk_lossy(void **state)
 static void test_decode_utf8(void **state)
 {
     (void)state;
-    lg_decoder *dec = lg_decoder_new(g_ctx, "utf8");
+    lg_decoder *dec = lg_decoder_new(ctx, "utf8");
     assert_ctx(dec != NULL);
     assert_string_equal(lg_decoder_encoding(dec), "UTF-8");
 
-    char *s = lg_decoder_decode(g_ctx, dec, UTF8_LICANGQU_JIEDAO,
+    char *s = lg_decoder_decode(ctx, dec, UTF8_LICANGQU_JIEDAO,
                                 sizeof UTF8_LICANGQU_JIEDAO - 1, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, UTF8_LICANGQU_JIEDAO);
@@ -690,20 +674,20 @@ static void test_decode_utf8(void **state)
 
     size_t replaced = 0;
     static const char overlong[] = "a\xC0\x80" "b";
-    s = lg_decoder_decode(g_ctx, dec, overlong, sizeof overlong - 1, 1, &replaced);
+    s = lg_decoder_decode(ctx, dec, overlong, sizeof overlong - 1, 1, &replaced);
     assert_ctx(s != NULL);
     assert_string_equal(s, "a" FFFD FFFD "b");
     assert_int_equal(replaced, 2);
     free(s);
 
     static const char cut[] = UTF8_LI "\xE6\x9D";
-    s = lg_decoder_decode(g_ctx, dec, cut, sizeof cut - 1, 1, &replaced);
+    s = lg_decoder_decode(ctx, dec, cut, sizeof cut - 1, 1, &replaced);
     assert_ctx(s != NULL);
     assert_string_equal(s, UTF8_LI FFFD FFFD);
     assert_int_equal(replaced, 2);
     free(s);
 
-    s = lg_decoder_decode(g_ctx, dec, "", 0, 1, &replaced);
+    s = lg_decoder_decode(ctx, dec, "", 0, 1, &replaced);
     assert_ctx(s != NULL);
     assert_string_equal(s, "");
     free(s);
@@ -714,10 +698,10 @@ static void test_decode_other_encodings(void **state)
 {
     (void)state;
     /* BIG5 "中" is A4 A4 (iconv(1)) */
-    lg_decoder *dec = lg_decoder_new(g_ctx, "950");
+    lg_decoder *dec = lg_decoder_new(ctx, "950");
     assert_ctx(dec != NULL);
     assert_string_equal(lg_decoder_encoding(dec), "BIG5");
-    char *s = lg_decoder_decode(g_ctx, dec, "\xA4\xA4", 2, 0, NULL);
+    char *s = lg_decoder_decode(ctx, dec, "\xA4\xA4", 2, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, "\xE4\xB8\xAD");
     free(s);
@@ -725,9 +709,9 @@ static void test_decode_other_encodings(void **state)
 
     /* CP1252: "é" is E9 and "€" is 80 (iconv(1)); E2BIG: 3000 euro signs
      * become 9000 bytes, far more than a first guess from the input size */
-    dec = lg_decoder_new(g_ctx, "1252");
+    dec = lg_decoder_new(ctx, "1252");
     assert_ctx(dec != NULL);
-    s = lg_decoder_decode(g_ctx, dec, "caf\xE9", 4, 0, NULL);
+    s = lg_decoder_decode(ctx, dec, "caf\xE9", 4, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, "caf\xC3\xA9");
     free(s);
@@ -735,7 +719,7 @@ static void test_decode_other_encodings(void **state)
     char *euros = malloc(N);
     assert_non_null(euros);
     memset(euros, 0x80, N);
-    s = lg_decoder_decode(g_ctx, dec, euros, N, 0, NULL);
+    s = lg_decoder_decode(ctx, dec, euros, N, 0, NULL);
     assert_ctx(s != NULL);
     assert_int_equal(strlen(s), 3 * N);
     for (size_t i = 0; i < N; i++)
@@ -745,7 +729,7 @@ static void test_decode_other_encodings(void **state)
     lg_decoder_free(dec);
 
     /* a long GBK text, to run the growth path with multi-byte input too */
-    dec = lg_decoder_new(g_ctx, "GBK");
+    dec = lg_decoder_new(ctx, "GBK");
     assert_ctx(dec != NULL);
     enum { REP = 1000 };
     size_t glen = sizeof GBK_LICANGQU_JIEDAO - 1, ulen = sizeof UTF8_LICANGQU_JIEDAO - 1;
@@ -753,7 +737,7 @@ static void test_decode_other_encodings(void **state)
     assert_non_null(big);
     for (size_t i = 0; i < REP; i++)
         memcpy(big + i * glen, GBK_LICANGQU_JIEDAO, glen);
-    s = lg_decoder_decode(g_ctx, dec, big, glen * REP, 0, NULL);
+    s = lg_decoder_decode(ctx, dec, big, glen * REP, 0, NULL);
     assert_ctx(s != NULL);
     assert_int_equal(strlen(s), ulen * REP);
     for (size_t i = 0; i < REP; i++)
@@ -763,9 +747,9 @@ static void test_decode_other_encodings(void **state)
 
     /* GB18030 four-byte sequence 81 30 81 30 is U+0080 (iconv(1): c280) */
     lg_decoder_free(dec);
-    dec = lg_decoder_new(g_ctx, "54936");
+    dec = lg_decoder_new(ctx, "54936");
     assert_ctx(dec != NULL);
-    s = lg_decoder_decode(g_ctx, dec, "\x81\x30\x81\x30", 4, 0, NULL);
+    s = lg_decoder_decode(ctx, dec, "\x81\x30\x81\x30", 4, 0, NULL);
     assert_ctx(s != NULL);
     assert_string_equal(s, "\xC2\x80");
     free(s);
@@ -775,20 +759,20 @@ static void test_decode_other_encodings(void **state)
 static void test_decoder_errors(void **state)
 {
     (void)state;
-    lg_ctx_clear_error(g_ctx);
-    assert_null(lg_decoder_new(g_ctx, "KLINGON"));
-    assert_int_equal(lg_ctx_errno(g_ctx), LG_ERR_ENCODING);
-    assert_contains(lg_ctx_errmsg(g_ctx), "KLINGON");
-    lg_ctx_clear_error(g_ctx);
+    lg_ctx_clear_error(ctx);
+    assert_null(lg_decoder_new(ctx, "KLINGON"));
+    assert_int_equal(lg_ctx_errno(ctx), LG_ERR_ENCODING);
+    assert_contains(lg_ctx_errmsg(ctx), "KLINGON");
+    lg_ctx_clear_error(ctx);
 
-    assert_null(lg_decoder_new(g_ctx, NULL));
-    assert_int_equal(lg_ctx_errno(g_ctx), LG_ERR_ARG);
-    lg_ctx_clear_error(g_ctx);
+    assert_null(lg_decoder_new(ctx, NULL));
+    assert_int_equal(lg_ctx_errno(ctx), LG_ERR_ARG);
+    lg_ctx_clear_error(ctx);
 
     assert_null(lg_decoder_free(NULL));
 
     /* a name only iconv knows is passed through */
-    lg_decoder *dec = lg_decoder_new(g_ctx, "ISO-8859-9E");
+    lg_decoder *dec = lg_decoder_new(ctx, "ISO-8859-9E");
     assert_ctx(dec != NULL);
     assert_string_equal(lg_decoder_encoding(dec), "ISO-8859-9E");
     lg_decoder_free(dec);
@@ -821,5 +805,5 @@ int main(void)
         fprintf(stderr, "cannot make the scratch directory under %s\n", LIBGEO_TEST_TMP);
         return 1;
     }
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lg_test_setup_ctx, lg_test_teardown_ctx);
 }

@@ -1,61 +1,16 @@
 /* count and per-area kernels.  Expected values are hand-computed on small
  * geometry (the arithmetic is in the comments) or QGIS's own expected
  * output (Count points in polygon). */
-#include "lg_test.h"
+#include "lg_fixture.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
 
-#include "libgeo/libgeo.h"
-
-static lg_ctx *ctx;
-static lg_crs *w4549;
-
-static int setup(void **state)
-{
-    (void)state;
-    GDALAllRegister();
-    ctx = lg_ctx_new();
-    w4549 = lg_crs_new(ctx, "EPSG:4549");
-    return ctx && w4549 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    w4549 = lg_crs_free(w4549);
-    ctx = lg_ctx_free(ctx);
-    return 0;
-}
-
-#define HEAD "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":" \
-             "{\"name\":\"urn:ogc:def:crs:EPSG::4549\"}},\"features\":["
 /* All coordinates below are offsets from (X0, Y0) in EPSG:4549 metres. */
-#define X0 500000
-#define Y0 4000000
-
-static const char *write_file(const char *dir, const char *name, const char *text)
-{
-    static char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static lg_layer *load(const char *path, const char *const *opts, const lg_crs *crs)
-{
-    lg_layer *L = lg_layer_open(ctx, path, opts);
-    if (!L || lg_layer_load(ctx, L, crs) != LG_OK)
-        fail_msg("%s: %s", path, lg_ctx_errmsg(ctx));
-    return L;
-}
 
 static lg_layer *layer_from(const char *dir, const char *name, const char *json)
 {
-    return load(write_file(dir, name, json), NULL, w4549);
+    return lg_test_load(lg_test_write_file(dir, name, json), NULL, w4549);
 }
 
 /* Append a feature to buf: properties (JSON members, may be "") and a
@@ -111,15 +66,6 @@ static const char *unit_of(const lg_table *t, const char *col)
     if (c < 0)
         fail_msg("no column %s", col);
     return lg_table_column_unit(t, (size_t)c);
-}
-
-static const char *param(const lg_result *r, const char *key)
-{
-    for (size_t i = 0; i < lg_result_param_count(r); i++)
-        if (!strcmp(lg_result_param_key(r, i), key))
-            return lg_result_param_value(r, i);
-    fail_msg("no parameter %s", key);
-    return NULL;
 }
 
 static int has_warning(const lg_result *r, const char *text)
@@ -224,10 +170,10 @@ static void test_count_boundary_weights_population(void **state)
     assert_double_near(cell(t, 0, "meets_min"), 1, 0);
     assert_double_near(cell(t, 1, "meets_min"), 0, 0);
     assert_double_near(cell(tot, 0, "meets_min"), 0, 0);
-    assert_string_equal(param(r, "points_in_no_zone"), "1");
-    assert_string_equal(param(r, "points_in_several_zones"), "1");
-    assert_string_equal(param(r, "weight_field"), "beds");
-    assert_string_equal(param(r, "min_count"), "2");
+    assert_string_equal(lg_test_param(r, "points_in_no_zone"), "1");
+    assert_string_equal(lg_test_param(r, "points_in_several_zones"), "1");
+    assert_string_equal(lg_test_param(r, "weight_field"), "beds");
+    assert_string_equal(lg_test_param(r, "min_count"), "2");
     lg_result_free(ctx, r);
 
     /* defaults: no weight (NaN), no population (NaN), MIN_COUNT 1 (both
@@ -331,8 +277,8 @@ static void test_count_polygon_centroids(void **state)
         fail_msg("%s", lg_ctx_errmsg(ctx));
     assert_double_near(cell(lg_result_zones(r), 0, "value"), 1, 0);
     assert_double_near(cell(lg_result_zones(r), 1, "value"), 2, 0);
-    assert_string_equal(param(r, "location"), "centroid");
-    assert_string_equal(param(r, "points_in_several_zones"), "0");
+    assert_string_equal(lg_test_param(r, "location"), "centroid");
+    assert_string_equal(lg_test_param(r, "points_in_several_zones"), "0");
     lg_result_free(ctx, r);
     lg_zones_free(ctx, z);
     lg_layer_close(ctx, polys);
@@ -403,7 +349,7 @@ static void test_count_qgis_points_in_polygon(void **state)
     lg_crs *merc = lg_crs_new(ctx, "EPSG:3857");
     assert_non_null(merc);
     const char *opts[] = {"SRS=EPSG:3857", NULL};
-    lg_layer *zl = load(polys, opts, merc), *pl = load(points, opts, merc);
+    lg_layer *zl = lg_test_load(polys, opts, merc), *pl = lg_test_load(points, opts, merc);
     /* polys.4 and points 7 and 14 have no geometry: dropped, never
      * counted; 13 points remain */
     assert_int_equal(lg_layer_stats(zl)->null_geom, 1);
@@ -517,8 +463,8 @@ static void test_per_area_split_null_zero_far(void **state)
     assert_true(has_warning(r, "1 parcel(s)"));
     assert_true(has_warning(r, "NULL tax: left out of numerator and denominator"));
     assert_true(has_warning(r, "NULL floor"));
-    assert_string_equal(param(r, "value_field"), "tax");
-    assert_string_equal(param(r, "land_area"), "geometry");
+    assert_string_equal(lg_test_param(r, "value_field"), "tax");
+    assert_string_equal(lg_test_param(r, "land_area"), "geometry");
     lg_result_free(ctx, r);
 
     /* without FLOOR_FIELD: four columns */
@@ -562,9 +508,9 @@ static void test_per_area_area_field(void **state)
         assert_false(has_warning(r, "differs from the geometry area"));
         if (!k) {
             assert_true(has_warning(r, "NULL or non-positive land_m2"));
-            assert_string_equal(param(r, "land_area"), "field land_m2 (m2)");
+            assert_string_equal(lg_test_param(r, "land_area"), "field land_m2 (m2)");
         } else {
-            assert_string_equal(param(r, "land_area"), "field land_mu (mu)");
+            assert_string_equal(lg_test_param(r, "land_area"), "field land_mu (mu)");
         }
         lg_result_free(ctx, r);
     }
@@ -626,7 +572,7 @@ static void test_same_results_with_1_and_2_threads(void **state)
     assert_double_near(cell(lg_result_total(c1), 0, "value"), 861, 0);
     assert_double_near(cell(lg_result_zones(c1), 0, "value"), 21 * 21, 0);
     assert_double_near(cell(lg_result_zones(c1), 1, "value"), 20 * 21, 0);
-    assert_string_equal(param(c1, "points_in_several_zones"), "21");
+    assert_string_equal(lg_test_param(c1, "points_in_several_zones"), "21");
     lg_result_free(ctx, c1);
     lg_result_free(ctx, c2);
     lg_result_free(ctx, p1);
@@ -683,9 +629,9 @@ static void test_bad_options_and_crs(void **state)
     lg_crs *w4548 = lg_crs_new(ctx, "EPSG:4548");
     char path[1200];
     snprintf(path, sizeof path, "%s/points.geojson", dir);
-    lg_layer *other = load(path, NULL, w4548), *other_pl;
+    lg_layer *other = lg_test_load(path, NULL, w4548), *other_pl;
     snprintf(path, sizeof path, "%s/parcels.geojson", dir);
-    other_pl = load(path, NULL, w4548);
+    other_pl = lg_test_load(path, NULL, w4548);
     assert_null(lg_count(ctx, z, other, NULL));
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_CRS);
     const char *tax[] = {"VALUE_FIELD=tax", NULL};
@@ -714,5 +660,5 @@ int main(void)
         cmocka_unit_test(test_same_results_with_1_and_2_threads),
         cmocka_unit_test(test_bad_options_and_crs),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lg_test_setup_4549, lg_test_teardown_ctx);
 }

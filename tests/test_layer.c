@@ -1,46 +1,13 @@
 /* Layers in: reading, CRS and axis order, datum, encodings, NULL/empty/
  * invalid geometry policies, bad input.  Every input is written by the test;
  * expected values are hand-computed on small geometry. */
-#include "lg_test.h"
+#include "lg_fixture.h"
 
 #include <unistd.h>
 
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
-
-#include "libgeo/libgeo.h"
-
-static lg_ctx *ctx;
-static lg_crs *cgcs_4549; /* CGCS2000 / 3-degree Gauss-Kruger CM 120E */
-
-static int setup(void **state)
-{
-    (void)state;
-    GDALAllRegister();
-    ctx = lg_ctx_new();
-    cgcs_4549 = lg_crs_new(ctx, "EPSG:4549");
-    return ctx && cgcs_4549 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    cgcs_4549 = lg_crs_free(cgcs_4549);
-    ctx = lg_ctx_free(ctx);
-    return 0;
-}
-
-static const char *write_text(const char *dir, const char *name, const char *text)
-{
-    static char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
 
 #define CRS_4549 "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::4549\"}}"
 
@@ -67,7 +34,7 @@ static void test_projected_polygon_with_hole_and_attributes(void **state)
     const char *dir = lg_test_tmpdir("layer_projected");
     /* 1000 m x 2000 m rectangle with a 100 m x 100 m hole: 2,000,000 -
      * 10,000 = 1,990,000 m2. Second feature: a 300 m x 400 m rectangle. */
-    const char *path = write_text(dir, "parcels.geojson",
+    const char *path = lg_test_write_file(dir, "parcels.geojson",
         "{\"type\":\"FeatureCollection\"," CRS_4549 ",\"features\":["
         "{\"type\":\"Feature\",\"properties\":{\"name\":\"振华路街道\",\"tax\":12.5,\"n\":3},"
         "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500000,4000000],[501000,4000000],"
@@ -81,7 +48,7 @@ static void test_projected_polygon_with_hole_and_attributes(void **state)
     assert_int_equal(lg_layer_geom_kind(L), LG_GEOM_POLYGON);
     assert_string_equal(lg_crs_id(lg_layer_source_crs(L)), "EPSG:4549");
     assert_int_equal(lg_layer_encoding_source(L), LG_ENC_FORMAT);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     assert_int_equal(lg_layer_size(L), 2);
     assert_double_near(area_of(L, 0), 1990000.0, 1e-6);
     assert_double_near(area_of(L, 1), 120000.0, 1e-6);
@@ -117,7 +84,7 @@ static void test_null_empty_and_z_are_counted(void **state)
     (void)state;
     const char *dir = lg_test_tmpdir("layer_null_empty");
     /* a 3-4-5 line with Z values: length 5 m in the plane */
-    const char *path = write_text(dir, "roads.geojson",
+    const char *path = lg_test_write_file(dir, "roads.geojson",
         "{\"type\":\"FeatureCollection\"," CRS_4549 ",\"features\":["
         "{\"type\":\"Feature\",\"properties\":{\"id\":1},\"geometry\":null},"
         "{\"type\":\"Feature\",\"properties\":{\"id\":2},\"geometry\":{\"type\":\"LineString\","
@@ -125,7 +92,7 @@ static void test_null_empty_and_z_are_counted(void **state)
         "{\"type\":\"Feature\",\"properties\":{\"id\":3},\"geometry\":{\"type\":\"LineString\","
         "\"coordinates\":[[500000,4000000,10],[500003,4000004,99]]}}]}");
     lg_layer *L = open_ok(path, NULL);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     const lg_load_stats *s = lg_layer_stats(L);
     assert_int_equal(s->read, 3);
     assert_int_equal(s->null_geom, 1);
@@ -148,7 +115,7 @@ static void test_null_empty_and_z_are_counted(void **state)
 static const char *write_invalid(void)
 {
     const char *dir = lg_test_tmpdir("layer_invalid");
-    return write_text(dir, "bad.geojson",
+    return lg_test_write_file(dir, "bad.geojson",
         "{\"type\":\"FeatureCollection\"," CRS_4549 ",\"features\":["
         "{\"type\":\"Feature\",\"id\":1,\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
         "\"coordinates\":[[[500000,4000000],[500002,4000002],[500002,4000000],[500000,4000002],"
@@ -166,7 +133,7 @@ static void test_invalid_stop_names_feature_and_reason(void **state)
     (void)state;
     const char *path = write_invalid();
     lg_layer *L = open_ok(path, NULL); /* stop is the default */
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_ERR_GEOMETRY);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_ERR_GEOMETRY);
     const char *m = lg_ctx_errmsg(ctx);
     assert_non_null(strstr(m, "bad.geojson"));
     assert_non_null(strstr(m, "FID 1"));
@@ -180,7 +147,7 @@ static void test_invalid_skip_leaves_them_out(void **state)
     (void)state;
     const char *opts[] = {"INVALID=skip", NULL};
     lg_layer *L = open_ok(write_invalid(), opts);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     const lg_load_stats *s = lg_layer_stats(L);
     assert_int_equal(s->invalid, 2);
     assert_int_equal(s->skipped_invalid, 2);
@@ -196,7 +163,7 @@ static void test_invalid_fix_makes_valid_polygons(void **state)
     (void)state;
     const char *opts[] = {"INVALID=fix", NULL};
     lg_layer *L = open_ok(write_invalid(), opts);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     const lg_load_stats *s = lg_layer_stats(L);
     assert_int_equal(s->invalid, 2);
     assert_int_equal(s->fixed, 2);
@@ -216,7 +183,7 @@ static void test_invalid_keep_counts_only(void **state)
     (void)state;
     const char *opts[] = {"INVALID=keep", NULL};
     lg_layer *L = open_ok(write_invalid(), opts);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     assert_int_equal(lg_layer_stats(L)->invalid, 2);
     assert_int_equal(lg_layer_stats(L)->fixed, 0);
     assert_int_equal(lg_layer_size(L), 3);
@@ -328,7 +295,7 @@ static void test_no_crs_is_an_error_unless_stated(void **state)
     assert_null(lg_layer_source_crs(L));
     assert_null(lg_layers_working_crs(ctx, &L, 1, NULL));
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_CRS);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_ERR_CRS);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_ERR_CRS);
     assert_non_null(strstr(lg_ctx_errmsg(ctx), "no CRS"));
     assert_non_null(strstr(lg_ctx_errmsg(ctx), "pt.shp"));
     lg_layer_close(ctx, L);
@@ -336,7 +303,7 @@ static void test_no_crs_is_an_error_unless_stated(void **state)
     const char *opts[] = {"SRS=EPSG:4490", NULL};
     L = open_ok(shp, opts);
     assert_true(lg_layer_source_crs_stated(L));
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     double x, y;
     point_xy(L, 0, &x, &y);
     assert_near_qingdao(x, y);
@@ -353,11 +320,11 @@ static void test_gcj02_layer_lands_on_wgs84(void **state)
 {
     (void)state;
     const char *dir = lg_test_tmpdir("layer_gcj");
-    char wgs[1024], gcj[1024];
-    snprintf(wgs, sizeof wgs, "%s", write_text(dir, "wgs.geojson",
+    char wgs[1200], gcj[1200];
+    snprintf(wgs, sizeof wgs, "%s", lg_test_write_file(dir, "wgs.geojson",
         "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},"
         "\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.377817,39.911954]}}]}"));
-    snprintf(gcj, sizeof gcj, "%s", write_text(dir, "gcj.geojson",
+    snprintf(gcj, sizeof gcj, "%s", lg_test_write_file(dir, "gcj.geojson",
         "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},"
         "\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.38404722455657,"
         "39.91334545536069]}}]}"));
@@ -385,7 +352,7 @@ static void test_datum_on_projected_data_is_refused(void **state)
 {
     (void)state;
     const char *dir = lg_test_tmpdir("layer_datum_proj");
-    const char *path = write_text(dir, "p.geojson",
+    const char *path = lg_test_write_file(dir, "p.geojson",
         "{\"type\":\"FeatureCollection\"," CRS_4549 ",\"features\":[]}");
     const char *opts[] = {"DATUM=gcj02", NULL};
     assert_null(lg_layer_open(ctx, path, opts));
@@ -472,7 +439,7 @@ static void expect_gbk_layer(const char *path, const char *const *opts, lg_encod
     assert_string_equal(lg_layer_encoding(L), "GBK");
     assert_int_equal(lg_layer_encoding_source(L), src);
     assert_string_equal(lg_layer_field_name(L, 0), "名称");
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     assert_string_equal(lg_layer_text(L, 0, 0), "李沧区");
     lg_layer_close(ctx, L);
 }
@@ -516,7 +483,7 @@ static void test_wrong_encoding_is_an_error_not_mojibake(void **state)
     /* Lossy reading replaces the bad bytes, counts them and warns. */
     const char *lossy[] = {"ENCODING=UTF-8", "TEXT=lossy", NULL};
     lg_layer *L = open_ok(shp, lossy);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     assert_non_null(strstr(lg_layer_text(L, 0, 0), "\xEF\xBF\xBD")); /* U+FFFD */
     assert_true(lg_layer_stats(L)->text_replaced > 0);
     lg_layer_close(ctx, L);
@@ -544,7 +511,7 @@ static void test_bad_value_names_feature_and_field(void **state)
     fputc(0xFF, f); /* 0xC7 0xFF is not GBK */
     fclose(f);
     lg_layer *L = open_ok(shp, NULL);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_ERR_ENCODING);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_ERR_ENCODING);
     const char *m = lg_ctx_errmsg(ctx);
     assert_non_null(strstr(m, "FID 0"));
     assert_non_null(strstr(m, "名称"));
@@ -562,12 +529,12 @@ static void test_where_with_chinese_on_gbk_shapefile(void **state)
     snprintf(shp, sizeof shp, "%s", write_gbk_shapefile(dir));
     const char *hit[] = {"WHERE=\"名称\" = '李沧区'", NULL};
     lg_layer *L = open_ok(shp, hit);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     assert_int_equal(lg_layer_size(L), 1);
     lg_layer_close(ctx, L);
     const char *miss[] = {"WHERE=\"名称\" = '城阳区'", NULL};
     L = open_ok(shp, miss);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     assert_int_equal(lg_layer_size(L), 0);
     lg_layer_close(ctx, L);
     /* a character GBK cannot hold (U+1F600) is an error, not a silent miss */
@@ -583,9 +550,9 @@ static void test_bad_options_and_sources(void **state)
 {
     (void)state;
     const char *dir = lg_test_tmpdir("layer_bad");
-    const char *path = write_text(dir, "p.geojson",
+    const char *path = lg_test_write_file(dir, "p.geojson",
         "{\"type\":\"FeatureCollection\"," CRS_4549 ",\"features\":[]}");
-    char p[1024];
+    char p[1200];
     snprintf(p, sizeof p, "%s", path);
 
     const char *unknown[] = {"FOO=1", NULL};
@@ -620,8 +587,8 @@ static void test_bad_options_and_sources(void **state)
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_IO);
     assert_non_null(strstr(lg_ctx_errmsg(ctx), "missing.shp"));
 
-    char junk[1100];
-    snprintf(junk, sizeof junk, "%s", write_text(dir, "junk.geojson", "{ this is not json"));
+    char junk[1200];
+    snprintf(junk, sizeof junk, "%s", lg_test_write_file(dir, "junk.geojson", "{ this is not json"));
     assert_null(lg_layer_open(ctx, junk, NULL));
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_IO);
     assert_non_null(strstr(lg_ctx_errmsg(ctx), "junk.geojson"));
@@ -645,7 +612,7 @@ static void test_inputs_are_not_modified(void **state)
     }
     const char *opts[] = {"INVALID=fix", NULL};
     lg_layer *L = open_ok(shp, opts);
-    assert_int_equal(lg_layer_load(ctx, L, cgcs_4549), LG_OK);
+    assert_int_equal(lg_layer_load(ctx, L, w4549), LG_OK);
     lg_layer_close(ctx, L);
     for (int i = 0; i < 4; i++) {
         snprintf(f, sizeof f, "%s/streets.%s", dir, ext[i]);
@@ -727,5 +694,5 @@ int main(void)
         cmocka_unit_test(test_inputs_are_not_modified),
         cmocka_unit_test(test_multi_layer_source),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lg_test_setup_4549, lg_test_teardown_ctx);
 }

@@ -1,52 +1,10 @@
 /* length-density, length-share and area-share, plus the shared machinery
  * (zones, tables, threads).  Expected values are hand-computed on small
  * geometry, QGIS's own expected outputs, or brute force. */
-#include "lg_test.h"
+#include "lg_fixture.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
-
-#include "libgeo/libgeo.h"
-
-static lg_ctx *ctx;
-static lg_crs *w4549;
-
-static int setup(void **state)
-{
-    (void)state;
-    GDALAllRegister();
-    ctx = lg_ctx_new();
-    w4549 = lg_crs_new(ctx, "EPSG:4549");
-    return ctx && w4549 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    w4549 = lg_crs_free(w4549);
-    ctx = lg_ctx_free(ctx);
-    return 0;
-}
-
-#define HEAD "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":" \
-             "{\"name\":\"urn:ogc:def:crs:EPSG::4549\"}},\"features\":["
-#define X0 500000
-#define Y0 4000000
-
-static lg_layer *layer_from(const char *dir, const char *name, const char *json,
-                            const char *const *opts)
-{
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(json, f);
-    fclose(f);
-    lg_layer *L = lg_layer_open(ctx, path, opts);
-    if (!L || lg_layer_load(ctx, L, w4549) != LG_OK)
-        fail_msg("%s: %s", name, lg_ctx_errmsg(ctx));
-    return L;
-}
 
 /* Two zones side by side, each 1000 m x 1000 m: A = [0,1000]x[0,1000],
  * B = [1000,2000]x[0,1000] (offsets from X0, Y0). */
@@ -62,7 +20,7 @@ static lg_layer *two_zones(const char *dir)
                   "[%d,%d],[%d,%d]]]}}]}",
              X0, Y0, X0 + 1000, Y0, X0 + 1000, Y0 + 1000, X0, Y0 + 1000, X0, Y0, X0 + 1000, Y0,
              X0 + 2000, Y0, X0 + 2000, Y0 + 1000, X0 + 1000, Y0 + 1000, X0 + 1000, Y0);
-    return layer_from(dir, "zones.geojson", buf, NULL);
+    return lg_test_layer_from(dir, "zones.geojson", buf, NULL);
 }
 
 static const char *line_feature(char *buf, size_t n, const char *cls, double x1, double y1,
@@ -94,7 +52,7 @@ static lg_layer *roads(const char *dir)
              line_feature(b, sizeof b, "arterial", 100, 100, 100, 500),
              line_feature(c, sizeof c, "branch", 1200, 200, 1500, 200),
              line_feature(d, sizeof d, "branch", 1500, 200, 1200, 200));
-    return layer_from(dir, "roads.geojson", json, NULL);
+    return lg_test_layer_from(dir, "roads.geojson", json, NULL);
 }
 
 static void test_length_density_by_hand(void **state)
@@ -160,7 +118,7 @@ static void test_length_density_with_denominator(void **state)
                   "\"coordinates\":[[[%d,%d],[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}}]}",
              X0, Y0, X0 + 500, Y0, X0 + 500, Y0 + 1000, X0, Y0 + 1000, X0, Y0, X0 + 1000, Y0,
              X0 + 2000, Y0, X0 + 2000, Y0 + 250, X0 + 1000, Y0 + 250, X0 + 1000, Y0);
-    lg_layer *built = layer_from(dir, "built.geojson", json, NULL);
+    lg_layer *built = lg_test_layer_from(dir, "built.geojson", json, NULL);
     lg_zones *zs = lg_zones_new(ctx, z, NULL, NULL);
     lg_result *res = lg_length_density(ctx, zs, r, built, NULL);
     assert_non_null(res);
@@ -229,7 +187,7 @@ static lg_layer *cover(const char *dir)
                               Y0 + sq[i][1], X0 + sq[i][2], Y0 + sq[i][3], X0 + sq[i][0],
                               Y0 + sq[i][3], X0 + sq[i][0], Y0 + sq[i][1]);
     snprintf(json + n, sizeof json - n, "]}");
-    return layer_from(dir, "forest.geojson", json, NULL);
+    return lg_test_layer_from(dir, "forest.geojson", json, NULL);
 }
 
 static void test_area_share_dissolves_overlaps(void **state)
@@ -468,5 +426,5 @@ int main(void)
         cmocka_unit_test(test_qgis_sum_line_lengths),
         cmocka_unit_test(test_futian_undirected),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lg_test_setup_4549, lg_test_teardown_ctx);
 }

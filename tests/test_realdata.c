@@ -1,25 +1,7 @@
 /* Real data nobody on the project wrote (../shared/data): each test skips
  * with a message when it is absent.  Expected values are those stated in
  * shared/data/README.md and the planning documents. */
-#include "lg_test.h"
-
-#include "libgeo/libgeo.h"
-
-static lg_ctx *ctx;
-
-static int setup(void **state)
-{
-    (void)state;
-    ctx = lg_ctx_new();
-    return ctx ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ctx = lg_ctx_free(ctx);
-    return 0;
-}
+#include "lg_fixture.h"
 
 static lg_layer *open_shared(const char *data, const char *rel, const char *const *opts)
 {
@@ -166,5 +148,5 @@ int main(void)
         cmocka_unit_test(test_futian_directed_length),
         cmocka_unit_test(test_qgis_inputs_count_null_geometries),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lg_test_setup_ctx, lg_test_teardown_ctx);
 }

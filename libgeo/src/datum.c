@@ -179,44 +179,40 @@ static void invert(forward_fn f, double g_lon, double g_lat, double *out_lon, do
 /* Public conversions                                                  */
 /* ------------------------------------------------------------------ */
 
-void lg_wgs84_to_gcj02(double lon, double lat, double *out_lon, double *out_lat)
+/* f(lon, lat), or its inverse when `inverse`; a point outside the China
+ * box is returned unchanged. */
+static void in_china(forward_fn f, int inverse, double lon, double lat, double *out_lon,
+                     double *out_lat)
 {
     if (!lg_datum_in_china(lon, lat)) {
         *out_lon = lon;
         *out_lat = lat;
         return;
     }
-    gcj_forward(lon, lat, out_lon, out_lat);
+    if (inverse)
+        invert(f, lon, lat, out_lon, out_lat);
+    else
+        f(lon, lat, out_lon, out_lat);
+}
+
+void lg_wgs84_to_gcj02(double lon, double lat, double *out_lon, double *out_lat)
+{
+    in_china(gcj_forward, 0, lon, lat, out_lon, out_lat);
 }
 
 void lg_gcj02_to_wgs84(double lon, double lat, double *out_lon, double *out_lat)
 {
-    if (!lg_datum_in_china(lon, lat)) {
-        *out_lon = lon;
-        *out_lat = lat;
-        return;
-    }
-    invert(gcj_forward, lon, lat, out_lon, out_lat);
+    in_china(gcj_forward, 1, lon, lat, out_lon, out_lat);
 }
 
 void lg_gcj02_to_bd09(double lon, double lat, double *out_lon, double *out_lat)
 {
-    if (!lg_datum_in_china(lon, lat)) {
-        *out_lon = lon;
-        *out_lat = lat;
-        return;
-    }
-    bd_forward(lon, lat, out_lon, out_lat);
+    in_china(bd_forward, 0, lon, lat, out_lon, out_lat);
 }
 
 void lg_bd09_to_gcj02(double lon, double lat, double *out_lon, double *out_lat)
 {
-    if (!lg_datum_in_china(lon, lat)) {
-        *out_lon = lon;
-        *out_lat = lat;
-        return;
-    }
-    invert(bd_forward, lon, lat, out_lon, out_lat);
+    in_china(bd_forward, 1, lon, lat, out_lon, out_lat);
 }
 
 void lg_wgs84_to_bd09(double lon, double lat, double *out_lon, double *out_lat)

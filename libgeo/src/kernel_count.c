@@ -107,27 +107,6 @@ static int parse_number(const char *s, double *out)
     return 1;
 }
 
-/* Index of a numeric field of L, or -1 with LG_ERR_ARG. */
-static int numeric_field(lg_ctx *ctx, const char *kernel, const char *option,
-                         const lg_layer *L, const char *name)
-{
-    int f = lg_layer_field_index(L, name);
-    if (f < 0) {
-        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: %s has no such field", kernel, option, name,
-                 lg_layer_source(L));
-        return -1;
-    }
-    lg_field_type t = lg_layer_field_type(L, (size_t)f);
-    if (t != LG_FIELD_INTEGER && t != LG_FIELD_REAL) {
-        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: the field of %s is %s, not a number", kernel,
-                 option, name, lg_layer_source(L), lg_layer_field_type_name(L, (size_t)f));
-        return -1;
-    }
-    return f;
-}
-
-static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
-
 static void count_release(count_job *j, size_t nz, size_t *owner, unsigned char *several,
                           double *cnt, double *wsum, double *pop)
 {
@@ -173,8 +152,8 @@ lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
     const char *wname = lg_opt(options, "WEIGHT_FIELD");
     const char *pname = lg_opt(options, "POPULATION_FIELD");
     const lg_layer *zl = lg_zones_layer(zones);
-    int wf = wname ? numeric_field(ctx, kernel, "WEIGHT_FIELD", points, wname) : -1;
-    int pf = pname ? numeric_field(ctx, kernel, "POPULATION_FIELD", zl, pname) : -1;
+    int wf = wname ? lg_numeric_field(ctx, kernel, "WEIGHT_FIELD", points, wname) : -1;
+    int pf = pname ? lg_numeric_field(ctx, kernel, "POPULATION_FIELD", zl, pname) : -1;
     if ((wname && wf < 0) || (pname && pf < 0))
         return NULL;
 
@@ -255,9 +234,9 @@ lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
         lg_table_set(t, row, 0, c);
         lg_table_set(t, row, 1, c);
         lg_table_set(t, row, 2, km2);
-        lg_table_set(t, row, 3, ratio(c, km2));
+        lg_table_set(t, row, 3, lg_ratio(c, km2));
         lg_table_set(t, row, 4, wf >= 0 ? w : NAN);
-        lg_table_set(t, row, 5, pf >= 0 ? ratio(c, p) * per : NAN);
+        lg_table_set(t, row, 5, pf >= 0 ? lg_ratio(c, p) * per : NAN);
         lg_table_set(t, row, 6, meets);
         if (i < nz) {
             tc += c, ta += lg_zones_area(zones, i), tw += w;
@@ -268,26 +247,17 @@ lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
     }
     lg_result_set_tables(r, zt, tt);
     zt = tt = NULL;
-    char buf[64];
     if (lg_result_add_param(ctx, r, "points", lg_layer_source(points)) ||
         lg_result_add_param(ctx, r, "location",
                             kind == LG_GEOM_POLYGON ? "centroid"
                                                     : "point (centroid of a multi-point)") ||
         lg_result_add_param(ctx, r, "boundary", "first zone in zone order that covers the point") ||
         lg_result_add_param(ctx, r, "weight_field", wname ? wname : "") ||
-        lg_result_add_param(ctx, r, "population_field", pname ? pname : ""))
-        goto fail;
-    snprintf(buf, sizeof buf, "%.15g", per);
-    if (lg_result_add_param(ctx, r, "per", buf))
-        goto fail;
-    snprintf(buf, sizeof buf, "%.15g", min_count);
-    if (lg_result_add_param(ctx, r, "min_count", buf))
-        goto fail;
-    snprintf(buf, sizeof buf, "%zu", in_none);
-    if (lg_result_add_param(ctx, r, "points_in_no_zone", buf))
-        goto fail;
-    snprintf(buf, sizeof buf, "%zu", in_several);
-    if (lg_result_add_param(ctx, r, "points_in_several_zones", buf))
+        lg_result_add_param(ctx, r, "population_field", pname ? pname : "") ||
+        lg_result_add_paramf(ctx, r, "per", "%.15g", per) ||
+        lg_result_add_paramf(ctx, r, "min_count", "%.15g", min_count) ||
+        lg_result_add_paramf(ctx, r, "points_in_no_zone", "%zu", in_none) ||
+        lg_result_add_paramf(ctx, r, "points_in_several_zones", "%zu", in_several))
         goto fail;
     if (null_weights)
         lg_result_warn(ctx, r, "%zu counted feature(s) of %s have a NULL %s: weighted as 0",

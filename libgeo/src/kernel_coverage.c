@@ -291,94 +291,6 @@ static double rules_radius(const cov_rules *rs, double size, const char *kind)
 /* ------------------------------------------------------------------ */
 /* geometry helpers                                                    */
 
-/* The polygonal part of g (consumed): polygons of a mixed collection,
- * dropping points and lines (which have no area).  NULL on failure. */
-static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
-{
-    if (!g)
-        return NULL;
-    int t = GEOSGeomTypeId_r(h, g);
-    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON)
-        return g;
-    size_t cap = 0, n = 0;
-    GEOSGeometry **parts = NULL;
-    int ok = 1;
-    if (t == GEOS_GEOMETRYCOLLECTION) {
-        int m = GEOSGetNumGeometries_r(h, g);
-        for (int i = 0; i < m && ok; i++) {
-            const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
-            int pt = GEOSGeomTypeId_r(h, p);
-            int k = pt == GEOS_POLYGON ? 1 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, p) : 0;
-            for (int j = 0; j < k && ok; j++) {
-                const GEOSGeometry *q = pt == GEOS_POLYGON ? p : GEOSGetGeometryN_r(h, p, j);
-                if (n == cap) {
-                    cap = cap ? 2 * cap : 8;
-                    GEOSGeometry **np = realloc(parts, cap * sizeof *np);
-                    if (!np) {
-                        ok = 0;
-                        break;
-                    }
-                    parts = np;
-                }
-                if (!(parts[n] = GEOSGeom_clone_r(h, q)))
-                    ok = 0;
-                else
-                    n++;
-            }
-        }
-    }
-    GEOSGeom_destroy_r(h, g);
-    GEOSGeometry *out = NULL;
-    if (!ok) {
-        for (size_t i = 0; i < n; i++)
-            GEOSGeom_destroy_r(h, parts[i]);
-    } else {
-        /* GEOS takes the parts, also when it fails */
-        out = n ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n)
-                : GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
-    }
-    free(parts);
-    return out;
-}
-
-/* Compute (and so cache) the envelopes of g and of its rings, before the
- * geometry is read by several threads. */
-static void warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g)
-{
-    double a, b, c, d;
-    GEOSGeom_getExtent_r(h, g, &a, &b, &c, &d);
-    int n = GEOSGetNumGeometries_r(h, g);
-    for (int i = 0; i < n; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
-        if (GEOSGeomTypeId_r(h, p) != GEOS_POLYGON)
-            continue;
-        GEOSGeom_getExtent_r(h, p, &a, &b, &c, &d);
-        const GEOSGeometry *ring = GEOSGetExteriorRing_r(h, p);
-        if (ring)
-            GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
-        int nh = GEOSGetNumInteriorRings_r(h, p);
-        for (int k = 0; k < nh; k++)
-            if ((ring = GEOSGetInteriorRingN_r(h, p, k)))
-                GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
-    }
-}
-
-static lg_status gvec_push(lg_worker *w, lg_gvec *v, GEOSGeometry *g)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 16;
-        GEOSGeometry **p = realloc(v->g, cap * sizeof *p);
-        if (!p) {
-            GEOSGeom_destroy_r(w->geos, g);
-            return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
-        }
-        v->g = p;
-        v->cap = cap;
-    }
-    v->g[v->n++] = g;
-    return LG_OK;
-}
-
 /* Push a copy of every polygon of g (polygonal) into v. */
 static lg_status push_polygons(lg_worker *w, lg_gvec *v, const GEOSGeometry *g)
 {
@@ -391,7 +303,7 @@ static lg_status push_polygons(lg_worker *w, lg_gvec *v, const GEOSGeometry *g)
         GEOSGeometry *c = GEOSGeom_clone_r(h, p);
         if (!c)
             return lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a geometry");
-        lg_status st = gvec_push(w, v, c);
+        lg_status st = lg_gvec_push(w, v, c);
         if (st != LG_OK)
             return st;
     }
@@ -440,7 +352,7 @@ static lg_status buffer_one(lg_worker *w, size_t i, void *user)
         GEOSGeom_destroy_r(h, b);
         return LG_OK;
     }
-    warm_envelopes(h, b);
+    lg_warm_envelopes(h, b);
     j->buf[i] = b;
     return LG_OK;
 }
@@ -464,7 +376,7 @@ static lg_status zone_target(lg_worker *w, cov_job *j, size_t zi, GEOSGeometry *
             t = lg_gvec_union(w, &pieces);
         }
         if (t)
-            t = polygonal(h, t);
+            t = lg_polygonal(h, t);
         if (!t)
             st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot dissolve the target: %s",
                                 lg_zones_id(j->zones, zi), w->err[0] ? w->err : "GEOS failed");
@@ -481,7 +393,7 @@ static lg_status union_buffers(lg_worker *w, cov_job *j, const lg_ivec *cand, GE
     lg_status st = LG_OK;
     for (size_t k = 0; k < cand->n && st == LG_OK; k++) {
         GEOSGeometry *c = GEOSGeom_clone_r(h, j->bgeom[cand->v[k]]);
-        st = c ? gvec_push(w, &v, c) : lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a buffer");
+        st = c ? lg_gvec_push(w, &v, c) : lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a buffer");
     }
     if (st == LG_OK && !(*u = lg_gvec_union(w, &v)))
         st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot dissolve the facility buffers: %s",
@@ -581,7 +493,7 @@ static lg_status cov_zone_polygons(lg_worker *w, cov_job *j, size_t zi)
     nborder = 0; /* owned by bnd now (GEOS takes them also when it fails) */
     if (bnd) {
         in = GEOSIntersection_r(h, bnd, u);
-        out = in ? polygonal(h, GEOSDifference_r(h, bnd, u)) : NULL;
+        out = in ? lg_polygonal(h, GEOSDifference_r(h, bnd, u)) : NULL;
     }
     if (!in || !out) {
         st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot overlay the target and the buffers: %s",
@@ -618,13 +530,8 @@ static lg_status cov_zone_points(lg_worker *w, cov_job *j, size_t zi)
 {
     GEOSContextHandle_t h = w->geos;
     lg_ivec cand = {0}, bc = {0};
-    lg_status st = LG_OK;
-    if (!lg_index_query(j->tidx, lg_zones_box(j->zones, zi), &cand))
-        return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
-    const GEOSPreparedGeometry *pz = cand.n ? GEOSPrepare_r(h, lg_zones_geom(j->zones, zi)) : NULL;
-    if (cand.n && !pz)
-        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot prepare: %s",
-                            lg_zones_id(j->zones, zi), w->err);
+    const GEOSPreparedGeometry *pz;
+    lg_status st = lg_zone_candidates(w, j->zones, zi, j->tidx, &cand, &pz);
     for (size_t k = 0; k < cand.n && st == LG_OK; k++) {
         size_t p = cand.v[k];
         if (isnan(j->weight[p]))
@@ -733,8 +640,6 @@ static void job_release(lg_ctx *ctx, cov_job *j, size_t nz)
         lg_ivec_free(&j->pts[z]);
     free(j->pts);
 }
-
-static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
 
 lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facilities,
                        const lg_layer *target, const char *const *options)
@@ -895,7 +800,7 @@ lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facil
                              lg_layer_fid(target, i));
                     goto fail;
                 }
-                warm_envelopes(h, cen[i]);
+                lg_warm_envelopes(h, cen[i]);
             }
             weight[i] = 1;
             if (wf >= 0 && (!lg_layer_number(target, i, (size_t)wf, &weight[i]) ||
@@ -974,13 +879,13 @@ lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facil
         goto fail;
     double tn = 0, td = 0, tu = 0;
     for (size_t i = 0; i < nz; i++) {
-        lg_table_set(zt, i, 0, 100 * ratio(j.num[i], j.den[i]));
+        lg_table_set(zt, i, 0, 100 * lg_ratio(j.num[i], j.den[i]));
         lg_table_set(zt, i, 1, j.num[i]);
         lg_table_set(zt, i, 2, j.den[i]);
         lg_table_set(zt, i, 3, j.unc[i]);
         tn += j.num[i], td += j.den[i], tu += j.unc[i];
     }
-    lg_table_set(tt, 0, 0, 100 * ratio(tn, td));
+    lg_table_set(tt, 0, 0, 100 * lg_ratio(tn, td));
     lg_table_set(tt, 0, 1, tn);
     lg_table_set(tt, 0, 2, td);
     lg_table_set(tt, 0, 3, tu);
@@ -992,9 +897,6 @@ lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facil
     }
     ut = NULL;
 
-    char segs[32], cnt[64];
-    snprintf(segs, sizeof segs, "%ld", segments);
-    snprintf(cnt, sizeof cnt, "%zu of %zu", counted, nf);
     if (radius_opt) {
         char rb[64];
         fmt_num(rb, sizeof rb, radius_all);
@@ -1021,8 +923,8 @@ lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facil
                                          : "geometry area (m2; 0 for points and lines)") ||
         (size_field && lg_result_add_param(ctx, r, "size_field", size_field)) ||
         (kind_field && lg_result_add_param(ctx, r, "kind_field", kind_field)) ||
-        lg_result_add_param(ctx, r, "segments", segs) ||
-        lg_result_add_param(ctx, r, "facilities_counted", cnt) ||
+        lg_result_add_paramf(ctx, r, "segments", "%ld", segments) ||
+        lg_result_add_paramf(ctx, r, "facilities_counted", "%zu of %zu", counted, nf) ||
         lg_result_add_param(ctx, r, "dissolve", "union of the buffers; target dissolved per zone"))
         goto fail;
     if (no_size)

@@ -218,8 +218,6 @@ static void length_release(length_job *j, lg_class_map *cls, unsigned char *skip
     free(skip);
 }
 
-static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
-
 lg_result *lg_length_density(lg_ctx *ctx, const lg_zones *zones, const lg_layer *lines,
                              const lg_layer *denominator, const char *const *options)
 {
@@ -250,7 +248,7 @@ lg_result *lg_length_density(lg_ctx *ctx, const lg_zones *zones, const lg_layer 
         goto fail;
     for (size_t i = 0; i < lg_zones_count(zones); i++) {
         double km = j.len_m[i] / 1000, km2 = j.area_m2[i] / 1e6;
-        lg_table_set(zt, i, 0, ratio(km, km2));
+        lg_table_set(zt, i, 0, lg_ratio(km, km2));
         lg_table_set(zt, i, 1, km);
         lg_table_set(zt, i, 2, km2);
         lg_table_set(zt, i, 3, j.len_m[i]);
@@ -262,7 +260,7 @@ lg_result *lg_length_density(lg_ctx *ctx, const lg_zones *zones, const lg_layer 
         tl += j.len_m[i];
         ta += j.area_m2[i];
     }
-    lg_table_set(tt, 0, 0, ratio(tl / 1000, ta / 1e6));
+    lg_table_set(tt, 0, 0, lg_ratio(tl / 1000, ta / 1e6));
     lg_table_set(tt, 0, 1, tl / 1000);
     lg_table_set(tt, 0, 2, ta / 1e6);
     lg_table_set(tt, 0, 3, tl);
@@ -277,12 +275,8 @@ lg_result *lg_length_density(lg_ctx *ctx, const lg_zones *zones, const lg_layer 
         lg_result_add_param(ctx, r, "undirected", skip ? "yes" : "no") ||
         lg_result_add_param(ctx, r, "class_field", j.cls ? lg_opt(options, "CLASS_FIELD") : ""))
         goto fail;
-    if (skip) {
-        char buf[64];
-        snprintf(buf, sizeof buf, "%zu", dups);
-        if (lg_result_add_param(ctx, r, "reverse_duplicates_skipped", buf))
-            goto fail;
-    }
+    if (skip && lg_result_add_paramf(ctx, r, "reverse_duplicates_skipped", "%zu", dups))
+        goto fail;
     length_release(&j, &cls, skip);
     return r;
 fail:
@@ -347,13 +341,13 @@ lg_result *lg_length_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *l
         goto fail;
     double tn = 0, tl = 0;
     for (size_t i = 0; i < lg_zones_count(zones); i++) {
-        lg_table_set(zt, i, 0, 100 * ratio(j.num_m[i], j.len_m[i]));
+        lg_table_set(zt, i, 0, 100 * lg_ratio(j.num_m[i], j.len_m[i]));
         lg_table_set(zt, i, 1, j.num_m[i] / 1000);
         lg_table_set(zt, i, 2, j.len_m[i] / 1000);
         tn += j.num_m[i];
         tl += j.len_m[i];
     }
-    lg_table_set(tt, 0, 0, 100 * ratio(tn, tl));
+    lg_table_set(tt, 0, 0, 100 * lg_ratio(tn, tl));
     lg_table_set(tt, 0, 1, tn / 1000);
     lg_table_set(tt, 0, 2, tl / 1000);
     lg_result_set_tables(r, zt, tt);

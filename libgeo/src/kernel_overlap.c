@@ -28,94 +28,6 @@
 /* ------------------------------------------------------------------ */
 /* geometry helpers                                                    */
 
-/* The polygonal part of g (consumed): polygons of a mixed collection,
- * dropping points and lines (which have no area).  NULL on failure. */
-static GEOSGeometry *polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
-{
-    if (!g)
-        return NULL;
-    int t = GEOSGeomTypeId_r(h, g);
-    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON)
-        return g;
-    size_t cap = 0, n = 0;
-    GEOSGeometry **parts = NULL;
-    int ok = 1;
-    if (t == GEOS_GEOMETRYCOLLECTION) {
-        int m = GEOSGetNumGeometries_r(h, g);
-        for (int i = 0; i < m && ok; i++) {
-            const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
-            int pt = GEOSGeomTypeId_r(h, p);
-            int k = pt == GEOS_POLYGON ? 1 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, p) : 0;
-            for (int j = 0; j < k && ok; j++) {
-                const GEOSGeometry *q = pt == GEOS_POLYGON ? p : GEOSGetGeometryN_r(h, p, j);
-                if (n == cap) {
-                    cap = cap ? 2 * cap : 8;
-                    GEOSGeometry **np = realloc(parts, cap * sizeof *np);
-                    if (!np) {
-                        ok = 0;
-                        break;
-                    }
-                    parts = np;
-                }
-                if (!(parts[n] = GEOSGeom_clone_r(h, q)))
-                    ok = 0;
-                else
-                    n++;
-            }
-        }
-    }
-    GEOSGeom_destroy_r(h, g);
-    GEOSGeometry *out = NULL;
-    if (!ok) {
-        for (size_t i = 0; i < n; i++)
-            GEOSGeom_destroy_r(h, parts[i]);
-    } else {
-        /* GEOS takes the parts, also when it fails */
-        out = n ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n)
-                : GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
-    }
-    free(parts);
-    return out;
-}
-
-/* Compute (and so cache) the envelopes of g and of its rings, before the
- * geometry is read by several threads. */
-static void warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g)
-{
-    double a, b, c, d;
-    GEOSGeom_getExtent_r(h, g, &a, &b, &c, &d);
-    int n = GEOSGetNumGeometries_r(h, g);
-    for (int i = 0; i < n; i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
-        if (GEOSGeomTypeId_r(h, p) != GEOS_POLYGON)
-            continue;
-        GEOSGeom_getExtent_r(h, p, &a, &b, &c, &d);
-        const GEOSGeometry *ring = GEOSGetExteriorRing_r(h, p);
-        if (ring)
-            GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
-        int nh = GEOSGetNumInteriorRings_r(h, p);
-        for (int k = 0; k < nh; k++)
-            if ((ring = GEOSGetInteriorRingN_r(h, p, k)))
-                GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
-    }
-}
-
-static lg_status gvec_push(lg_worker *w, lg_gvec *v, GEOSGeometry *g)
-{
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 16;
-        GEOSGeometry **p = realloc(v->g, cap * sizeof *p);
-        if (!p) {
-            GEOSGeom_destroy_r(w->geos, g);
-            return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
-        }
-        v->g = p;
-        v->cap = cap;
-    }
-    v->g[v->n++] = g;
-    return LG_OK;
-}
-
 /* g ∩ rectangle, polygonal.  GEOS's clip-by-rect is fast but can give an
  * invalid ring where vertices lie on the rectangle (GEOS 3.11); such a
  * result is redone with the exact overlay. */
@@ -124,7 +36,7 @@ static GEOSGeometry *clip_rect(GEOSContextHandle_t h, const GEOSGeometry *g, dou
 {
     GEOSGeometry *c = GEOSClipByRect_r(h, g, x0, y0, x1, y1);
     if (c && GEOSisValid_r(h, c) == 1)
-        return polygonal(h, c);
+        return lg_polygonal(h, c);
     if (c)
         GEOSGeom_destroy_r(h, c);
     GEOSGeometry *r = GEOSGeom_createRectangle_r(h, x0, y0, x1, y1);
@@ -132,7 +44,7 @@ static GEOSGeometry *clip_rect(GEOSContextHandle_t h, const GEOSGeometry *g, dou
         return NULL;
     c = GEOSIntersection_r(h, g, r);
     GEOSGeom_destroy_r(h, r);
-    return polygonal(h, c);
+    return lg_polygonal(h, c);
 }
 
 /* Pieces of g (owned, consumed) with at most OV_MAX_VERTICES vertices each,
@@ -148,8 +60,8 @@ static lg_status subdivide(lg_worker *w, GEOSGeometry *g, int depth, lg_gvec *ou
     double x0, y0, x1, y1;
     if (n <= OV_MAX_VERTICES || depth >= OV_MAX_DEPTH ||
         !GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1)) {
-        warm_envelopes(h, g);
-        return gvec_push(w, out, g);
+        lg_warm_envelopes(h, g);
+        return lg_gvec_push(w, out, g);
     }
     double ra[4], rb[4];
     if (x1 - x0 >= y1 - y0) {
@@ -256,7 +168,7 @@ static lg_status measure_set(lg_worker *w, ov_job *j, size_t s, const GEOSGeomet
         lg_gvec v = {0};
         for (size_t k = 0; k < cand->n && st == LG_OK; k++) {
             GEOSGeometry *c = GEOSGeom_clone_r(h, j->pg[cand->v[k]]);
-            st = c ? gvec_push(w, &v, c) : lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a geometry");
+            st = c ? lg_gvec_push(w, &v, c) : lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a geometry");
         }
         if (st == LG_OK && !(u = own = lg_gvec_union(w, &v)))
             st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot dissolve the control polygons: %s",
@@ -337,15 +249,10 @@ static lg_status ov_zone(lg_worker *w, size_t zi, void *user)
     ov_job *j = user;
     GEOSContextHandle_t h = w->geos;
     lg_ivec cand = {0};
-    lg_status st = LG_OK;
     if (!j->cidx)
         return LG_OK;
-    if (!lg_index_query(j->cidx, lg_zones_box(j->zones, zi), &cand))
-        return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
-    const GEOSPreparedGeometry *pz = cand.n ? GEOSPrepare_r(h, lg_zones_geom(j->zones, zi)) : NULL;
-    if (cand.n && !pz)
-        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot prepare: %s",
-                            lg_zones_id(j->zones, zi), w->err);
+    const GEOSPreparedGeometry *pz;
+    lg_status st = lg_zone_candidates(w, j->zones, zi, j->cidx, &cand, &pz);
     for (size_t k = 0; k < cand.n && st == LG_OK; k++) {
         char c = GEOSPreparedCovers_r(h, pz, j->cen[cand.v[k]]);
         if (c == 2)
@@ -690,9 +597,6 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
                 strcat(cnames, ",");
             strcat(cnames, cls.names[c]);
         }
-    char tolbuf[64], nbuf[64];
-    snprintf(tolbuf, sizeof tolbuf, "%.15g", tol);
-    snprintf(nbuf, sizeof nbuf, "%zu of %zu", nconflict, ns);
     char *bdesc = boundary ? lg_sprintf(ctx, "layer %s", lg_layer_source(boundary))
                   : j.bset != (size_t)-1
                       ? lg_sprintf(ctx, "control polygons of class %s", bclass)
@@ -708,10 +612,10 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
               lg_result_add_param(ctx, r, "conflict_rule",
                                   "any in:<conflict class>_m2 or outside_boundary_m2 > "
                                   "tolerance_m2") ||
-              lg_result_add_param(ctx, r, "tolerance_m2", tolbuf) ||
+              lg_result_add_paramf(ctx, r, "tolerance_m2", "%.15g", tol) ||
               lg_result_add_param(ctx, r, "zone_of_site",
                                   "first zone (in zone order) covering the site's centroid") ||
-              lg_result_add_param(ctx, r, "conflicting_sites", nbuf) ||
+              lg_result_add_paramf(ctx, r, "conflicting_sites", "%zu of %zu", nconflict, ns) ||
               lg_result_add_param(ctx, r, "dissolve", "union of each class near each site");
     free(bdesc);
     if (bad)
@@ -725,6 +629,13 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
     if (outside)
         lg_result_warn(ctx, r, "%zu of %zu sites have their centroid in no zone: in the sites "
                        "table only", outside, ns);
+    goto done;
+fail:
+    lg_table_free(ctx, zt);
+    lg_table_free(ctx, tt);
+    lg_table_free(ctx, st);
+    r = lg_result_free(ctx, r);
+done:
     for (size_t c = 0; zcols && c < 5 + cls.n; c++)
         free(zcols[c]);
     free(zcols);
@@ -737,20 +648,4 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
     job_release(ctx, &j);
     lg_class_map_free(&cls);
     return r;
-fail:
-    for (size_t c = 0; zcols && c < 5 + cls.n; c++)
-        free(zcols[c]);
-    free(zcols);
-    free(zunits);
-    free(owner);
-    free(zsum);
-    free(cnames);
-    free(list);
-    free(conflict_set);
-    lg_table_free(ctx, zt);
-    lg_table_free(ctx, tt);
-    lg_table_free(ctx, st);
-    job_release(ctx, &j);
-    lg_class_map_free(&cls);
-    return lg_result_free(ctx, r);
 }

@@ -76,27 +76,6 @@ static lg_status per_area_zone(lg_worker *w, size_t zi, void *user)
     return lg_clip_layer_to_zone(w, j->zones, zi, j->parcels, j->pidx, add_parcel, &acc);
 }
 
-/* Index of a numeric field of L, or -1 with LG_ERR_ARG. */
-static int numeric_field(lg_ctx *ctx, const char *kernel, const char *option,
-                         const lg_layer *L, const char *name)
-{
-    int f = lg_layer_field_index(L, name);
-    if (f < 0) {
-        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: %s has no such field", kernel, option, name,
-                 lg_layer_source(L));
-        return -1;
-    }
-    lg_field_type t = lg_layer_field_type(L, (size_t)f);
-    if (t != LG_FIELD_INTEGER && t != LG_FIELD_REAL) {
-        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: the field of %s is %s, not a number", kernel,
-                 option, name, lg_layer_source(L), lg_layer_field_type_name(L, (size_t)f));
-        return -1;
-    }
-    return f;
-}
-
-static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
-
 typedef struct per_area_arrays {
     double *value, *garea, *land, *floor;
     unsigned char *land_is_geom;
@@ -152,9 +131,9 @@ lg_result *lg_per_area(lg_ctx *ctx, const lg_zones *zones, const lg_layer *parce
         lg_error(ctx, LG_ERR_ARG, "%s: AREA_UNIT=%s: use m2, mu or ha", kernel, unit);
         return NULL;
     }
-    int vf = numeric_field(ctx, kernel, "VALUE_FIELD", parcels, vname);
-    int af = aname ? numeric_field(ctx, kernel, "AREA_FIELD", parcels, aname) : -1;
-    int ff = fname ? numeric_field(ctx, kernel, "FLOOR_FIELD", parcels, fname) : -1;
+    int vf = lg_numeric_field(ctx, kernel, "VALUE_FIELD", parcels, vname);
+    int af = aname ? lg_numeric_field(ctx, kernel, "AREA_FIELD", parcels, aname) : -1;
+    int ff = fname ? lg_numeric_field(ctx, kernel, "FLOOR_FIELD", parcels, fname) : -1;
     if (vf < 0 || (aname && af < 0) || (fname && ff < 0))
         return NULL;
 
@@ -230,15 +209,15 @@ lg_result *lg_per_area(lg_ctx *ctx, const lg_zones *zones, const lg_layer *parce
         size_t row = i < nz ? i : 0;
         double num = i < nz ? j.num[i] : tn, land = i < nz ? j.land_m2[i] : tl;
         double mu = land / LG_M2_PER_MU;
-        lg_table_set(t, row, 0, ratio(num, mu));
+        lg_table_set(t, row, 0, lg_ratio(num, mu));
         lg_table_set(t, row, 1, num);
         lg_table_set(t, row, 2, mu);
         lg_table_set(t, row, 3, land);
         if (ff >= 0) {
             double fn = i < nz ? j.far_num[i] : tfn, fd = i < nz ? j.far_den[i] : tfd;
             double fs = i < nz ? j.far_sum[i] : tfs, fc = i < nz ? j.far_n[i] : tfc;
-            lg_table_set(t, row, 4, ratio(fn, fd));
-            lg_table_set(t, row, 5, ratio(fs, fc));
+            lg_table_set(t, row, 4, lg_ratio(fn, fd));
+            lg_table_set(t, row, 5, lg_ratio(fs, fc));
         }
         if (i < nz) {
             tn += j.num[i], tl += j.land_m2[i];

@@ -283,6 +283,16 @@ lg_status lg_result_add_param(lg_ctx *ctx, lg_result *r, const char *key, const 
     return LG_OK;
 }
 
+lg_status lg_result_add_paramf(lg_ctx *ctx, lg_result *r, const char *key, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return lg_result_add_param(ctx, r, key, buf);
+}
+
 void lg_result_warn(lg_ctx *ctx, lg_result *r, const char *fmt, ...)
 {
     char buf[1024];
@@ -528,10 +538,13 @@ static void worker_geos_notice(const char *msg, void *user)
 
 lg_status lg_worker_fail(lg_worker *w, lg_status status, const char *fmt, ...)
 {
+    /* callers often pass w->err itself as an argument: format aside first */
+    char buf[sizeof w->err];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->err, sizeof w->err, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    memcpy(w->err, buf, sizeof buf);
     w->status = status;
     return status;
 }
@@ -673,28 +686,44 @@ lg_status lg_clip_layer_to_zone(lg_worker *w, const lg_zones *zones, size_t zi,
     return st;
 }
 
+lg_status lg_zone_candidates(lg_worker *w, const lg_zones *zones, size_t zi, const lg_index *idx,
+                             lg_ivec *cand, const GEOSPreparedGeometry **pz)
+{
+    *pz = NULL;
+    if (!lg_index_query(idx, lg_zones_box(zones, zi), cand))
+        return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+    if (cand->n && !(*pz = GEOSPrepare_r(w->geos, lg_zones_geom(zones, zi))))
+        return lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot prepare: %s",
+                              lg_zones_id(zones, zi), w->err);
+    return LG_OK;
+}
+
+lg_status lg_gvec_push(lg_worker *w, lg_gvec *v, GEOSGeometry *g)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 16;
+        GEOSGeometry **p = realloc(v->g, cap * sizeof *p);
+        if (!p) {
+            GEOSGeom_destroy_r(w->geos, g);
+            return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+        }
+        v->g = p;
+        v->cap = cap;
+    }
+    v->g[v->n++] = g;
+    return LG_OK;
+}
+
 /* Collect pieces into a growable array (for dissolving). */
 lg_status lg_collect_piece(lg_worker *w, size_t feature, const GEOSGeometry *piece, int whole,
                            void *user)
 {
     (void)feature;
     (void)whole;
-    lg_gvec *v = user;
     GEOSGeometry *c = GEOSGeom_clone_r(w->geos, piece);
     if (!c)
         return lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a geometry");
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? 2 * v->cap : 32;
-        GEOSGeometry **p = realloc(v->g, cap * sizeof *p);
-        if (!p) {
-            GEOSGeom_destroy_r(w->geos, c);
-            return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
-        }
-        v->g = p;
-        v->cap = cap;
-    }
-    v->g[v->n++] = c;
-    return LG_OK;
+    return lg_gvec_push(w, user, c);
 }
 
 GEOSGeometry *lg_gvec_union(lg_worker *w, lg_gvec *v)
@@ -721,6 +750,77 @@ void lg_gvec_free(GEOSContextHandle_t h, lg_gvec *v)
     free(v->g);
     v->g = NULL;
     v->n = v->cap = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* geometry helpers                                                    */
+
+GEOSGeometry *lg_polygonal(GEOSContextHandle_t h, GEOSGeometry *g)
+{
+    if (!g)
+        return NULL;
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON)
+        return g;
+    size_t cap = 0, n = 0;
+    GEOSGeometry **parts = NULL;
+    int ok = 1;
+    if (t == GEOS_GEOMETRYCOLLECTION) {
+        int m = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < m && ok; i++) {
+            const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+            int pt = GEOSGeomTypeId_r(h, p);
+            int k = pt == GEOS_POLYGON ? 1 : pt == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, p) : 0;
+            for (int j = 0; j < k && ok; j++) {
+                const GEOSGeometry *q = pt == GEOS_POLYGON ? p : GEOSGetGeometryN_r(h, p, j);
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 8;
+                    GEOSGeometry **np = realloc(parts, cap * sizeof *np);
+                    if (!np) {
+                        ok = 0;
+                        break;
+                    }
+                    parts = np;
+                }
+                if (!(parts[n] = GEOSGeom_clone_r(h, q)))
+                    ok = 0;
+                else
+                    n++;
+            }
+        }
+    }
+    GEOSGeom_destroy_r(h, g);
+    GEOSGeometry *out = NULL;
+    if (!ok) {
+        for (size_t i = 0; i < n; i++)
+            GEOSGeom_destroy_r(h, parts[i]);
+    } else {
+        /* GEOS takes the parts, also when it fails */
+        out = n ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n)
+                : GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
+    }
+    free(parts);
+    return out;
+}
+
+void lg_warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    double a, b, c, d;
+    GEOSGeom_getExtent_r(h, g, &a, &b, &c, &d);
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+        if (GEOSGeomTypeId_r(h, p) != GEOS_POLYGON)
+            continue;
+        GEOSGeom_getExtent_r(h, p, &a, &b, &c, &d);
+        const GEOSGeometry *ring = GEOSGetExteriorRing_r(h, p);
+        if (ring)
+            GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
+        int nh = GEOSGetNumInteriorRings_r(h, p);
+        for (int k = 0; k < nh; k++)
+            if ((ring = GEOSGetInteriorRingN_r(h, p, k)))
+                GEOSGeom_getExtent_r(h, ring, &a, &b, &c, &d);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -875,3 +975,23 @@ lg_status lg_make_zone_tables_classes(lg_ctx *ctx, const lg_zones *zones, const 
     free(u2);
     return st;
 }
+
+int lg_numeric_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
+                     const char *name)
+{
+    int f = lg_layer_field_index(L, name);
+    if (f < 0) {
+        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: %s has no such field", kernel, option, name,
+                 lg_layer_source(L));
+        return -1;
+    }
+    lg_field_type t = lg_layer_field_type(L, (size_t)f);
+    if (t != LG_FIELD_INTEGER && t != LG_FIELD_REAL) {
+        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: the field of %s is %s, not a number", kernel,
+                 option, name, lg_layer_source(L), lg_layer_field_type_name(L, (size_t)f));
+        return -1;
+    }
+    return f;
+}
+
+double lg_ratio(double a, double b) { return b > 0 ? a / b : NAN; }

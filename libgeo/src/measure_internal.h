@@ -49,6 +49,9 @@ lg_result *lg_result_new(lg_ctx *ctx, const char *kernel, const char *unit, cons
 void lg_result_set_tables(lg_result *r, lg_table *zones, lg_table *total);
 lg_status lg_result_add_detail(lg_ctx *ctx, lg_result *r, lg_table *t);
 lg_status lg_result_add_param(lg_ctx *ctx, lg_result *r, const char *key, const char *value);
+/* lg_result_add_param with the value printf-formatted (at most 255 bytes). */
+lg_status lg_result_add_paramf(lg_ctx *ctx, lg_result *r, const char *key, const char *fmt, ...)
+    LG_PRINTF(4, 5);
 /* A warning stored in the result and raised on the context. */
 void lg_result_warn(lg_ctx *ctx, lg_result *r, const char *fmt, ...) LG_PRINTF(3, 4);
 
@@ -104,6 +107,12 @@ lg_status lg_clip_layer_to_zone(lg_worker *w, const lg_zones *zones, size_t zi,
                                 const lg_layer *layer, const lg_index *idx, lg_piece_fn fn,
                                 void *user);
 
+/* The items of `idx` whose box meets zone zi's box, into cand (cleared
+ * first), and zone zi prepared for predicates in *pz (NULL when cand is
+ * empty; the caller destroys it).  LG_OK, or the failure recorded in w. */
+lg_status lg_zone_candidates(lg_worker *w, const lg_zones *zones, size_t zi, const lg_index *idx,
+                             lg_ivec *cand, const GEOSPreparedGeometry **pz);
+
 /* Clip against any polygonal `area` with box `box` (same contract). */
 lg_status lg_clip_layer(lg_worker *w, const GEOSGeometry *area, const double box[4],
                         const lg_layer *layer, const lg_index *idx, lg_piece_fn fn, void *user);
@@ -113,12 +122,25 @@ typedef struct lg_gvec {
     GEOSGeometry **g;
     size_t n, cap;
 } lg_gvec;
+/* Append g (owned, consumed: destroyed when out of memory) to v;
+ * LG_ERR_NOMEM recorded in w on failure. */
+lg_status lg_gvec_push(lg_worker *w, lg_gvec *v, GEOSGeometry *g);
 /* An lg_piece_fn that copies each piece into the lg_gvec `user`. */
 lg_status lg_collect_piece(lg_worker *w, size_t feature, const GEOSGeometry *piece, int whole,
                            void *user);
 /* Union of the collected geometries (consumed); NULL on GEOS failure. */
 GEOSGeometry *lg_gvec_union(lg_worker *w, lg_gvec *v);
 void lg_gvec_free(GEOSContextHandle_t h, lg_gvec *v);
+
+/* ---- geometry helpers ---- */
+/* The polygonal part of g (consumed): g itself when a (multi)polygon, else
+ * the polygons of a mixed collection as a multipolygon, dropping points and
+ * lines (which have no area); an empty multipolygon when none.  NULL on
+ * failure (and when g is NULL). */
+GEOSGeometry *lg_polygonal(GEOSContextHandle_t h, GEOSGeometry *g);
+/* Compute (and so cache) the envelopes of g and of its rings, before the
+ * geometry is read by several threads. */
+void lg_warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g);
 
 /* Zone zi intersected with the union of `denominator` (dissolved); *out is
  * NULL when denominator is NULL (use the zone itself). */
@@ -147,6 +169,13 @@ lg_result *lg_result_start(lg_ctx *ctx, const char *kernel, const char *unit,
                            const lg_zones *zones);
 /* 1 if `layer` is loaded in the zones' CRS, else 0 with LG_ERR_CRS. */
 int lg_same_crs(lg_ctx *ctx, const char *kernel, const lg_zones *zones, const lg_layer *layer);
+/* Index of the numeric (integer or real) field `name` of L, named by the
+ * kernel's option `option` in messages; -1 with LG_ERR_ARG when L has no
+ * such field or it is not numeric. */
+int lg_numeric_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
+                     const char *name);
+/* a / b, or NaN when b is not > 0 (no denominator). */
+double lg_ratio(double a, double b);
 
 /* 1 亩 in m², exactly. */
 #define LG_M2_PER_MU (10000.0 / 15.0)
