@@ -633,6 +633,32 @@ done:
 /* ------------------------------------------------------------------ */
 /* clipping a layer to one zone                                        */
 
+GEOSGeometry *lg_intersection_local(GEOSContextHandle_t h, const GEOSGeometry *area, int big,
+                                    const GEOSGeometry *g)
+{
+    if (big) {
+        /* area ∩ g = (area ∩ R) ∩ g for any rectangle R holding g: clip the
+         * big area to g's box (grown by a margin, so the clip's new vertices
+         * stay away from g) and overlay only that part.  GEOS 3.11's
+         * clip-by-rect can return an invalid polygon when vertices fall on
+         * the rectangle's edges: then overlay the whole area. */
+        double x0, y0, x1, y1;
+        if (GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1)) {
+            double m = 1.0 + 1e-6 * fmax(x1 - x0, y1 - y0);
+            GEOSGeometry *local = GEOSClipByRect_r(h, area, x0 - m, y0 - m, x1 + m, y1 + m);
+            if (local && GEOSisValid_r(h, local) == 1) {
+                GEOSGeometry *piece = GEOSIntersection_r(h, local, g);
+                GEOSGeom_destroy_r(h, local);
+                if (piece)
+                    return piece;
+            } else if (local) {
+                GEOSGeom_destroy_r(h, local);
+            }
+        }
+    }
+    return GEOSIntersection_r(h, area, g);
+}
+
 lg_status lg_clip_layer(lg_worker *w, const GEOSGeometry *area, const double box[4],
                         const lg_layer *layer, const lg_index *idx, lg_piece_fn fn, void *user)
 {
@@ -644,18 +670,24 @@ lg_status lg_clip_layer(lg_worker *w, const GEOSGeometry *area, const double box
     const GEOSPreparedGeometry *prep = cand.n ? GEOSPrepare_r(h, area) : NULL;
     if (cand.n && !prep)
         st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot prepare a zone: %s", w->err);
+    int big = GEOSGetNumCoordinates_r(h, area) > LG_CLIP_LOCAL_VERTICES;
     for (size_t k = 0; k < cand.n && st == LG_OK; k++) {
         size_t f = cand.v[k];
         const GEOSGeometry *g = lg_layer_geom(layer, f);
-        char covers = GEOSPreparedCovers_r(h, prep, g);
-        if (covers == 1) { /* whole inclusion: nothing to compute */
+        /* Whole inclusion: nothing to compute.  ContainsProperly, not
+         * Covers: a feature touching the boundary (a road along a 街道
+         * line) makes GEOS's prepared covers fall back to a full relate
+         * of the whole zone; such features take the intersection path,
+         * which is local (lg_intersection_local) and exact. */
+        char inside = GEOSPreparedContainsProperly_r(h, prep, g);
+        if (inside == 1) {
             st = fn(w, f, g, 1, user);
             continue;
         }
-        char meets = covers == 0 ? GEOSPreparedIntersects_r(h, prep, g) : 2;
+        char meets = inside == 0 ? GEOSPreparedIntersects_r(h, prep, g) : 2;
         if (meets == 0)
             continue;
-        GEOSGeometry *piece = meets == 1 ? GEOSIntersection_r(h, area, g) : NULL;
+        GEOSGeometry *piece = meets == 1 ? lg_intersection_local(h, area, big, g) : NULL;
         if (!piece) {
             st = lg_worker_fail(w, LG_ERR_GEOMETRY, "feature FID %lld of %s: %s",
                                 lg_layer_fid(layer, f), lg_layer_source(layer),

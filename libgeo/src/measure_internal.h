@@ -113,6 +113,14 @@ lg_status lg_clip_layer_to_zone(lg_worker *w, const lg_zones *zones, size_t zi,
 lg_status lg_zone_candidates(lg_worker *w, const lg_zones *zones, size_t zi, const lg_index *idx,
                              lg_ivec *cand, const GEOSPreparedGeometry **pz);
 
+/* area ∩ g.  With `big` set (an area of more than LG_CLIP_LOCAL_VERTICES
+ * vertices), the area is first clipped to g's box, so the overlay costs what
+ * g's neighbourhood costs, not the whole area: exact, since g lies in the
+ * box.  NULL on GEOS failure. */
+#define LG_CLIP_LOCAL_VERTICES 256
+GEOSGeometry *lg_intersection_local(GEOSContextHandle_t h, const GEOSGeometry *area, int big,
+                                    const GEOSGeometry *g);
+
 /* Clip against any polygonal `area` with box `box` (same contract). */
 lg_status lg_clip_layer(lg_worker *w, const GEOSGeometry *area, const double box[4],
                         const lg_layer *layer, const lg_index *idx, lg_piece_fn fn, void *user);
