@@ -107,9 +107,8 @@ int main(int argc, char **argv)
     lg_crs *w = lg_layers_working_crs(ctx, all, nall, NULL);
     if (!w)
         die("working CRS");
-    for (size_t i = 0; i < nall; i++)
-        if (lg_layer_load(ctx, all[i], w) != LG_OK)
-            die("load");
+    if (lg_layers_load(ctx, all, nall, w) != LG_OK)
+        die("load");
     json_object_object_add(timings, "load", json_object_new_double(now() - t));
 
     /* ---- index: zones and R-trees (built on first use otherwise) ---- */

@@ -672,6 +672,64 @@ static void test_multi_layer_source(void **state)
     lg_layer_close(ctx, L);
 }
 
+/* Loading several layers on two threads gives what loading them one by one
+ * gives, and a failure reports the first failing layer in the given order. */
+static void test_layers_load_in_parallel(void **state)
+{
+    (void)state;
+    const char *dir = lg_test_tmpdir("layer_parallel");
+    char a[1200], b[1200], c[1200];
+    /* 3000 points, a 3-4-5 line, and a 1000 m x 1000 m square */
+    size_t cap = 3000 * 120 + 256, n = 0;
+    char *pts = malloc(cap);
+    assert_non_null(pts);
+    n += (size_t)snprintf(pts + n, cap - n, HEAD);
+    for (int i = 0; i < 3000; i++)
+        n += (size_t)snprintf(pts + n, cap - n,
+                              "%s{\"type\":\"Feature\",\"properties\":{\"i\":%d},\"geometry\":"
+                              "{\"type\":\"Point\",\"coordinates\":[%d,%d]}}",
+                              i ? "," : "", i, X0 + i, Y0 + 2 * i);
+    snprintf(pts + n, cap - n, "]}");
+    snprintf(a, sizeof a, "%s", lg_test_write_file(dir, "pts.geojson", pts));
+    free(pts);
+    snprintf(b, sizeof b, "%s", lg_test_write_file(dir, "line.geojson",
+        HEAD "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"LineString\","
+        "\"coordinates\":[[500000,4000000],[500003,4000004]]}}]}"));
+    snprintf(c, sizeof c, "%s", lg_test_write_file(dir, "sq.geojson",
+        HEAD "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[500000,4000000],[501000,4000000],[501000,4001000],[500000,4001000],"
+        "[500000,4000000]]]}}]}"));
+    lg_ctx_set_threads(ctx, 2);
+    lg_layer *L[3] = {open_ok(a, NULL), open_ok(b, NULL), open_ok(c, NULL)};
+    assert_int_equal(lg_layers_load(ctx, L, 3, w4549), LG_OK);
+    assert_int_equal(lg_layer_size(L[0]), 3000);
+    double x = 0, y = 0, len = 0, area = 0;
+    GEOSContextHandle_t h = lg_ctx_geos(ctx);
+    GEOSGeomGetX_r(h, lg_layer_geom(L[0], 2999), &x);
+    GEOSGeomGetY_r(h, lg_layer_geom(L[0], 2999), &y);
+    assert_double_near(x, X0 + 2999, 0);
+    assert_double_near(y, Y0 + 5998, 0);
+    GEOSLength_r(h, lg_layer_geom(L[1], 0), &len);
+    assert_double_near(len, 5.0, 1e-12);
+    GEOSArea_r(h, lg_layer_geom(L[2], 0), &area);
+    assert_double_near(area, 1e6, 1e-6);
+    /* the CRS objects are usable from this thread afterwards */
+    assert_string_equal(lg_crs_id(lg_layer_crs(L[2])), "EPSG:4549");
+    assert_int_equal(lg_layer_area(ctx, L[2], &area, NULL), LG_OK);
+    for (int i = 0; i < 3; i++)
+        lg_layer_close(ctx, L[i]);
+
+    /* the invalid layer fails (policy stop): its message, not another's */
+    char bad[1200];
+    snprintf(bad, sizeof bad, "%s", write_invalid());
+    lg_layer *M[3] = {open_ok(a, NULL), open_ok(bad, NULL), open_ok(c, NULL)};
+    assert_int_equal(lg_layers_load(ctx, M, 3, w4549), LG_ERR_GEOMETRY);
+    assert_non_null(strstr(lg_ctx_errmsg(ctx), "bad.geojson"));
+    for (int i = 0; i < 3; i++)
+        lg_layer_close(ctx, M[i]);
+    lg_ctx_set_threads(ctx, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -693,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_bad_options_and_sources),
         cmocka_unit_test(test_inputs_are_not_modified),
         cmocka_unit_test(test_multi_layer_source),
+        cmocka_unit_test(test_layers_load_in_parallel),
     };
     return cmocka_run_group_tests(tests, lg_test_setup_4549, lg_test_teardown_ctx);
 }

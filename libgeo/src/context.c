@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libgeo/lg_measure.h"
 #include "lg_internal.h"
 
 #define LG_MSG_MAX 2048
@@ -117,6 +116,29 @@ void lg_ctx_set_progress(lg_ctx *ctx, lg_progress_fn fn, void *user)
 {
     ctx->progress_fn = fn;
     ctx->progress_user = user;
+}
+
+lg_ctx *lg_ctx_new_worker(const lg_ctx *parent)
+{
+    lg_ctx *w = lg_ctx_new();
+    if (w) {
+        w->warn_fn = parent->warn_fn;
+        w->warn_user = parent->warn_user;
+        w->threads = 1;
+    }
+    return w;
+}
+
+void lg_ctx_absorb(lg_ctx *parent, const lg_ctx *worker)
+{
+    if (worker->warn_count) {
+        parent->warn_count += worker->warn_count;
+        memcpy(parent->last_warning, worker->last_warning, sizeof parent->last_warning);
+    }
+    if (worker->status != LG_OK) {
+        parent->status = worker->status;
+        memcpy(parent->errmsg, worker->errmsg, sizeof parent->errmsg);
+    }
 }
 
 void lg_ctx_set_threads(lg_ctx *ctx, int threads) { ctx->threads = threads > 0 ? threads : 0; }

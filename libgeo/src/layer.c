@@ -2,6 +2,7 @@
  * every feature into the working CRS as valid GEOS geometry with decoded
  * UTF-8 attributes. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1164,6 +1165,138 @@ lg_status lg_layer_load(lg_ctx *ctx, lg_layer *L, const lg_crs *working)
             lg_warn(ctx, "%s: %zu invalid geometr%s left out", L->source,
                     L->stats.skipped_invalid, L->stats.skipped_invalid == 1 ? "y" : "ies");
     }
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* loading several layers at once                                      */
+
+/* Re-create the layer's CRS objects in `to`'s PROJ context (PROJ objects
+ * must not be used from two threads; each worker gets its own copies). */
+static lg_status rebind_crs(lg_ctx *to, lg_layer *L)
+{
+    lg_crs **slots[] = {&L->src_crs, &L->crs};
+    for (size_t k = 0; k < 2; k++) {
+        if (!*slots[k])
+            continue;
+        lg_crs *c = lg_crs_clone(to, *slots[k]);
+        if (!c)
+            return lg_ctx_errno(to);
+        lg_crs_free(*slots[k]);
+        *slots[k] = c;
+    }
+    return LG_OK;
+}
+
+typedef struct load_worker {
+    lg_ctx *ctx;
+    lg_crs *working; /* a copy in ctx's PROJ context, or NULL */
+    lg_layer **layers;
+    size_t n;
+    lg_status status;
+    int started; /* running on its own thread */
+} load_worker;
+
+static void *load_main(void *arg)
+{
+    load_worker *w = arg;
+    for (size_t i = 0; i < w->n && w->status == LG_OK; i++)
+        w->status = lg_layer_load(w->ctx, w->layers[i], w->working);
+    return NULL;
+}
+
+lg_status lg_layers_load(lg_ctx *ctx, lg_layer *const *layers, size_t n, const lg_crs *working)
+{
+    int nt = lg_ctx_threads(ctx);
+    if (nt > (int)n)
+        nt = (int)n;
+    if (nt <= 1) {
+        for (size_t i = 0; i < n; i++)
+            if (lg_layer_load(ctx, layers[i], working) != LG_OK)
+                return lg_ctx_errno(ctx);
+        return LG_OK;
+    }
+    load_worker *ws = lg_calloc(ctx, (size_t)nt, sizeof *ws);
+    lg_layer **slots = lg_calloc(ctx, n, sizeof *slots);
+    size_t *order = lg_calloc(ctx, n, sizeof *order);
+    double *load = lg_calloc(ctx, (size_t)nt, sizeof *load);
+    pthread_t *th = lg_calloc(ctx, (size_t)nt, sizeof *th);
+    lg_status st = (ws && slots && order && load && th) ? LG_OK : LG_ERR_NOMEM;
+    /* Biggest layers first, each to the least loaded worker (by declared
+     * feature count): the slowest reads start at once. */
+    for (size_t i = 0; st == LG_OK && i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; st == LG_OK && i < n; i++)
+        for (size_t j = i; j > 0 && layers[order[j]]->declared_count >
+                                        layers[order[j - 1]]->declared_count; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    size_t *count = st == LG_OK ? lg_calloc(ctx, (size_t)nt, sizeof *count) : NULL;
+    int *owner = st == LG_OK ? lg_calloc(ctx, n, sizeof *owner) : NULL;
+    if (st == LG_OK && (!count || !owner))
+        st = LG_ERR_NOMEM;
+    for (size_t k = 0; st == LG_OK && k < n; k++) {
+        int best = 0;
+        for (int t = 1; t < nt; t++)
+            if (load[t] < load[best])
+                best = t;
+        long long c = layers[order[k]]->declared_count;
+        load[best] += c > 0 ? (double)c : 1.0;
+        owner[order[k]] = best;
+        count[best]++;
+    }
+    /* per-worker contexts and CRS copies, made here on the main thread */
+    size_t pos = 0;
+    for (int t = 0; st == LG_OK && t < nt; t++) {
+        ws[t].layers = slots + pos;
+        pos += count[t];
+        if (!(ws[t].ctx = lg_ctx_new_worker(ctx))) {
+            st = lg_error(ctx, LG_ERR_NOMEM, "cannot make a worker context");
+            break;
+        }
+        if (working && !(ws[t].working = lg_crs_clone(ws[t].ctx, working)))
+            st = lg_ctx_errno(ws[t].ctx);
+    }
+    for (size_t k = 0; st == LG_OK && k < n; k++) {
+        size_t i = order[k];
+        load_worker *w = &ws[owner[i]];
+        w->layers[w->n++] = layers[i];
+        st = rebind_crs(w->ctx, layers[i]);
+    }
+    if (st == LG_OK) {
+        for (int t = 0; t < nt; t++)
+            if ((ws[t].started = pthread_create(&th[t], NULL, load_main, &ws[t]) == 0) == 0)
+                load_main(&ws[t]); /* no thread to be had: load here */
+        for (int t = 0; t < nt; t++)
+            if (ws[t].started)
+                pthread_join(th[t], NULL);
+    }
+    /* back on the main thread: CRS objects into the caller's context,
+     * warnings and the first failure (in the caller's layer order) */
+    for (size_t i = 0; i < n; i++)
+        if (rebind_crs(ctx, layers[i]) != LG_OK && st == LG_OK)
+            st = lg_ctx_errno(ctx);
+    lg_status fail = LG_OK;
+    for (size_t i = 0; ws && owner && i < n && fail == LG_OK; i++)
+        if (ws[owner[i]].status != LG_OK)
+            fail = ws[owner[i]].status, lg_ctx_absorb(ctx, ws[owner[i]].ctx);
+    for (int t = 0; ws && t < nt; t++) {
+        if (ws[t].ctx && ws[t].status == LG_OK)
+            lg_ctx_absorb(ctx, ws[t].ctx);
+        lg_crs_free(ws[t].working);
+        lg_ctx_free(ws[t].ctx);
+    }
+    free(ws);
+    free(slots);
+    free(order);
+    free(load);
+    free(th);
+    free(count);
+    free(owner);
+    if (st == LG_OK && fail != LG_OK)
+        st = fail;
     return st;
 }
 

@@ -27,6 +27,13 @@ int lg_progress(lg_ctx *ctx, double fraction, const char *what);
 /* The last message GEOS reported on this context's handle. */
 const char *lg_geos_last_message(const lg_ctx *ctx);
 
+/* A context for a worker thread: same warning handler (which must then be
+ * safe to call from any thread), no progress callback, one thread. */
+lg_ctx *lg_ctx_new_worker(const lg_ctx *parent);
+/* Fold a finished worker's warning count and failure (if any) into the
+ * parent. */
+void lg_ctx_absorb(lg_ctx *parent, const lg_ctx *worker);
+
 /* malloc/calloc/realloc that record LG_ERR_NOMEM in ctx on failure. */
 void *lg_malloc(lg_ctx *ctx, size_t size);
 void *lg_calloc(lg_ctx *ctx, size_t n, size_t size);

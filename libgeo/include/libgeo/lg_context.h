@@ -106,6 +106,11 @@ typedef int (*lg_progress_fn)(double fraction, const char *what, void *user);
 /** Install (or remove, with NULL) the progress callback. */
 LG_API void lg_ctx_set_progress(lg_ctx *ctx, lg_progress_fn fn, void *user);
 
+/** Worker threads for kernels and lg_layers_load: 0 (default) = all cores. */
+LG_API void lg_ctx_set_threads(lg_ctx *ctx, int threads);
+/** The number of worker threads in effect (>= 1). */
+LG_API int lg_ctx_threads(const lg_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -151,6 +151,17 @@ LG_API lg_crs *lg_layers_working_crs(lg_ctx *ctx, lg_layer *const *layers, size_
  */
 LG_API lg_status lg_layer_load(lg_ctx *ctx, lg_layer *layer, const lg_crs *working);
 
+/**
+ * lg_layer_load for several layers at once, on the context's threads
+ * (lg_ctx_set_threads): biggest layers first, each layer read by one
+ * thread.  The result is the same as loading them one by one; on failure
+ * the status and message are those of the first failing layer in the
+ * given order.  The warning handler may then be called from several
+ * threads.
+ */
+LG_API lg_status lg_layers_load(lg_ctx *ctx, lg_layer *const *layers, size_t n,
+                                const lg_crs *working);
+
 /** Counts from lg_layer_load. */
 typedef struct lg_load_stats {
     size_t read;          /**< features read from the source */

@@ -110,13 +110,6 @@ LG_API size_t lg_result_warning_count(const lg_result *r);
 LG_API const char *lg_result_warning(const lg_result *r, size_t i);
 
 /* ------------------------------------------------------------------ */
-/* Threads                                                             */
-
-/** Number of worker threads kernels use: 0 (default) = all cores. */
-LG_API void lg_ctx_set_threads(lg_ctx *ctx, int threads);
-LG_API int lg_ctx_threads(const lg_ctx *ctx);
-
-/* ------------------------------------------------------------------ */
 /* Kernels                                                             */
 
 /**
