@@ -75,6 +75,36 @@ static const char *district_code_at(const gd_world *w, double x, double y)
     return w->districts[0].code;
 }
 
+/* ------------------------------------------------- zone outlines */
+
+/* The outline of region `label` as one ring (the caller frees x and y, or
+ * hands them to emit_outline), or <= 0 with job->err set. */
+static long trace_outline(const gd_world *w, const int16_t *labels, int label, const char *what,
+                          gd_job *job, double **x, double **y)
+{
+    long n = gd_trace_region(w, labels, label, x, y);
+    if (n <= 0)
+        snprintf(job->err, sizeof job->err, "%s %d has no simple outline", what, label);
+    return n;
+}
+
+/* Planar area of an outline in km², rounded to 1e-6 km² (1 m²). */
+static double outline_km2(long n, const double *x, const double *y)
+{
+    return round(ring_area((int)n, x, y) / 1e6 * 1e6) / 1e6;
+}
+
+/* Write an outline as the current feature's polygon and free it. */
+static int emit_outline(gd_writer *wr, long n, double *x, double *y)
+{
+    int nn = (int)n;
+    const double *xs[1] = {x}, *ys[1] = {y};
+    int rc = gd_emit_polygon(wr, 1, &nn, xs, ys);
+    free(x);
+    free(y);
+    return rc;
+}
+
 /* ---------------------------------------------------------- districts */
 
 static const gd_field DISTRICT_FIELDS[] = {
@@ -88,22 +118,15 @@ static int run_districts(const gd_world *w, gd_writer *wr, gd_job *job)
 {
     for (int d = 0; d < w->ndistricts; d++) {
         double *x, *y;
-        long n = gd_trace_region(w, w->dist, d, &x, &y);
-        if (n <= 0) {
-            snprintf(job->err, sizeof job->err, "district %d has no simple outline", d);
+        long n = trace_outline(w, w->dist, d, "district", job, &x, &y);
+        if (n <= 0)
             return -1;
-        }
         const gd_district *D = &w->districts[d];
         gd_set_str(wr, 0, D->name);
         gd_set_str(wr, 1, D->code);
         gd_set_int(wr, 2, (long long)D->pop);
-        gd_set_real(wr, 3, round(ring_area((int)n, x, y) / 1e6 * 1e6) / 1e6);
-        int nn = (int)n;
-        const double *xs[1] = {x}, *ys[1] = {y};
-        int rc = gd_emit_polygon(wr, 1, &nn, xs, ys);
-        free(x);
-        free(y);
-        if (rc)
+        gd_set_real(wr, 3, outline_km2(n, x, y));
+        if (emit_outline(wr, n, x, y))
             return -1;
     }
     return 0;
@@ -124,11 +147,9 @@ static int run_streets(const gd_world *w, gd_writer *wr, gd_job *job)
 {
     for (int s = 0; s < w->nstreets; s++) {
         double *x, *y;
-        long n = gd_trace_region(w, w->street, s, &x, &y);
-        if (n <= 0) {
-            snprintf(job->err, sizeof job->err, "street %d has no simple outline", s);
+        long n = trace_outline(w, w->street, s, "street", job, &x, &y);
+        if (n <= 0)
             return -1;
-        }
         const gd_street *S = &w->streets[s];
         const gd_district *D = &w->districts[S->district];
         gd_set_str(wr, 0, S->name);
@@ -136,13 +157,8 @@ static int run_streets(const gd_world *w, gd_writer *wr, gd_job *job)
         gd_set_str(wr, 2, D->name);
         gd_set_str(wr, 3, D->code);
         gd_set_int(wr, 4, (long long)S->pop);
-        gd_set_real(wr, 5, round(ring_area((int)n, x, y) / 1e6 * 1e6) / 1e6);
-        int nn = (int)n;
-        const double *xs[1] = {x}, *ys[1] = {y};
-        int rc = gd_emit_polygon(wr, 1, &nn, xs, ys);
-        free(x);
-        free(y);
-        if (rc)
+        gd_set_real(wr, 5, outline_km2(n, x, y));
+        if (emit_outline(wr, n, x, y))
             return -1;
         if (job->tick && !job->tick(job, (double)(s + 1) / w->nstreets))
             return -1;
