@@ -335,6 +335,8 @@ void gd_set_null(gd_writer *wr, int f);
 /* Emit with a geometry: rings given as point counts (each ring closed). */
 int gd_emit_polygon(gd_writer *wr, int nrings, const int *npts, const double *const *xs,
                     const double *const *ys);
+/* One ring as the current feature's polygon (x, y: n points, closed). */
+int gd_emit_ring(gd_writer *wr, int n, const double *x, const double *y);
 int gd_emit_line(gd_writer *wr, int n, const double *x, const double *y);
 int gd_emit_point(gd_writer *wr, double x, double y);
 

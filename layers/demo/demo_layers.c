@@ -97,9 +97,7 @@ static double outline_km2(long n, const double *x, const double *y)
 /* Write an outline as the current feature's polygon and free it. */
 static int emit_outline(gd_writer *wr, long n, double *x, double *y)
 {
-    int nn = (int)n;
-    const double *xs[1] = {x}, *ys[1] = {y};
-    int rc = gd_emit_polygon(wr, 1, &nn, xs, ys);
+    int rc = gd_emit_ring(wr, (int)n, x, y);
     free(x);
     free(y);
     return rc;
@@ -250,8 +248,7 @@ static int run_landuse(const gd_world *w, gd_writer *wr, gd_job *job)
                 }
                 gd_set_real(wr, 11, round(floor / p[k].area * 100.0) / 100.0);
                 gd_set_real(wr, 12, round(foot * 100.0) / 100.0);
-                const double *xs[1] = {p[k].x}, *ys[1] = {p[k].y};
-                if (gd_emit_polygon(wr, 1, &p[k].n, xs, ys))
+                if (gd_emit_ring(wr, p[k].n, p[k].x, p[k].y))
                     return -1;
             }
         }
@@ -369,9 +366,7 @@ static int run_buildings(const gd_world *w, gd_writer *wr, gd_job *job)
                     gd_set_str(wr, 4, b[q].use);
                     gd_set_real(wr, 5, round(b[q].area * 100.0) / 100.0);
                     gd_set_int(wr, 6, b[q].year);
-                    int five = 5;
-                    const double *xs[1] = {b[q].x}, *ys[1] = {b[q].y};
-                    if (gd_emit_polygon(wr, 1, &five, xs, ys))
+                    if (gd_emit_ring(wr, 5, b[q].x, b[q].y))
                         return -1;
                 }
             }
@@ -639,8 +634,7 @@ static int run_parks(const gd_world *w, gd_writer *wr, gd_job *job)
                 gd_set_str(wr, 2, PARK_KINDS[g->kind]);
                 gd_set_real(wr, 3, round(ring_area(n, gx, gy) * 100) / 100);
                 gd_set_str(wr, 4, S->code);
-                const double *xs[1] = {gx}, *ys[1] = {gy};
-                if (gd_emit_polygon(wr, 1, &n, xs, ys))
+                if (gd_emit_ring(wr, n, gx, gy))
                     return -1;
                 continue;
             }
@@ -682,8 +676,7 @@ static int run_parks(const gd_world *w, gd_writer *wr, gd_job *job)
                 gd_set_str(wr, 2, kind);
                 gd_set_real(wr, 3, round(ring_area(nn, sx, sy) * 100) / 100);
                 gd_set_str(wr, 4, S->code);
-                const double *xs[1] = {sx}, *ys[1] = {sy};
-                if (gd_emit_polygon(wr, 1, &nn, xs, ys))
+                if (gd_emit_ring(wr, nn, sx, sy))
                     return -1;
             }
         }
@@ -746,9 +739,7 @@ static int run_forest(const gd_world *w, gd_writer *wr, gd_job *job)
                 gd_set_str(wr, 1, "农田林网");
                 gd_set_real(wr, 2, round(gd_rng_range(&r, 0.3, 0.8) * 100) / 100);
                 gd_set_real(wr, 3, round(ring_area(5, bx, by) * 100) / 100);
-                int five = 5;
-                const double *xs[1] = {bx}, *ys[1] = {by};
-                if (gd_emit_polygon(wr, 1, &five, xs, ys))
+                if (gd_emit_ring(wr, 5, bx, by))
                     return -1;
                 continue;
             }
@@ -769,8 +760,7 @@ static int run_forest(const gd_world *w, gd_writer *wr, gd_job *job)
             gd_set_str(wr, 1, kind);
             gd_set_real(wr, 2, round(canopy * 100) / 100);
             gd_set_real(wr, 3, round(ring_area(n, x, y) * 100) / 100);
-            const double *xs[1] = {x}, *ys[1] = {y};
-            if (gd_emit_polygon(wr, 1, &n, xs, ys))
+            if (gd_emit_ring(wr, n, x, y))
                 return -1;
         }
     }
@@ -939,8 +929,7 @@ static int emit_site(gd_writer *wr, long long *id, gd_rng *r, char use, int n, c
     gd_set_str(wr, 3, code);
     gd_set_real(wr, 4, round(ring_area(n, x, y) * 100) / 100);
     gd_set_int(wr, 5, 2020 + gd_rng_int(r, 7));
-    const double *xs[1] = {x}, *ys[1] = {y};
-    return gd_emit_polygon(wr, 1, &n, xs, ys);
+    return gd_emit_ring(wr, n, x, y);
 }
 
 static int square_site(double cx, double cy, double side, double ang, double *x, double *y)
@@ -1088,8 +1077,7 @@ static int run_approvals(const gd_world *w, gd_writer *wr, gd_job *job)
             gd_set_date(wr, 3, date);
             gd_set_real(wr, 4, round(ring_area(n, x, y) * 100) / 100);
             gd_set_str(wr, 5, use);
-            const double *xs[1] = {x}, *ys[1] = {y};
-            if (gd_emit_polygon(wr, 1, &n, xs, ys))
+            if (gd_emit_ring(wr, n, x, y))
                 return -1;
         }
     }
@@ -1159,8 +1147,7 @@ static int run_supply(const gd_world *w, gd_writer *wr, gd_job *job)
                 gd_set_real(wr, 7, isnan(price) ? NAN : round(price * 100) / 100);
                 gd_set_date(wr, 8, due);
                 gd_set_date(wr, 9, start);
-                const double *xs[1] = {p[k].x}, *ys[1] = {p[k].y};
-                if (gd_emit_polygon(wr, 1, &p[k].n, xs, ys))
+                if (gd_emit_ring(wr, p[k].n, p[k].x, p[k].y))
                     return -1;
             }
         }

@@ -668,40 +668,36 @@ done:
 
 /* -------------------------------------------------------------- fields */
 
+/* The highest of n Gaussian-like blobs at (x, y): each falls to half its
+ * height at its radius and is ignored beyond three radii; `scaled` uses the
+ * blobs' heights, else height 1. */
+static double blob_peak(const gd_blob *b, int n, int scaled, double x, double y)
+{
+    double v = 0;
+    for (int k = 0; k < n; k++) {
+        double d2 = ((x - b[k].x) * (x - b[k].x) + (y - b[k].y) * (y - b[k].y)) / (b[k].r * b[k].r);
+        if (d2 < 9)
+            v = fmax(v, (scaled ? b[k].h : 1.0) * exp(-d2 * 0.69314718));
+    }
+    return v;
+}
+
 static double elevation(const gd_world *w, double x, double y)
 {
-    double e = 0;
-    for (int k = 0; k < w->nhills; k++) {
-        const gd_blob *h = &w->hills[k];
-        double d2 = ((x - h->x) * (x - h->x) + (y - h->y) * (y - h->y)) / (h->r * h->r);
-        if (d2 < 9)
-            e = fmax(e, h->h * exp(-d2 * 0.69314718));
-    }
-    return e + 0.12 * gd_fbm(w->seed, 11, x / 900.0, y / 900.0, 3);
+    return blob_peak(w->hills, w->nhills, 1, x, y) +
+           0.12 * gd_fbm(w->seed, 11, x / 900.0, y / 900.0, 3);
 }
 
 static double urbanness(const gd_world *w, double x, double y)
 {
-    double u = 0;
-    for (int k = 0; k < w->ncores; k++) {
-        const gd_blob *c = &w->cores[k];
-        double d2 = ((x - c->x) * (x - c->x) + (y - c->y) * (y - c->y)) / (c->r * c->r);
-        if (d2 < 9)
-            u = fmax(u, c->h * exp(-d2 * 0.69314718));
-    }
-    return u + 0.12 * gd_fbm(w->seed, 12, x / 1500.0, y / 1500.0, 3);
+    return blob_peak(w->cores, w->ncores, 1, x, y) +
+           0.12 * gd_fbm(w->seed, 12, x / 1500.0, y / 1500.0, 3);
 }
 
 static double industry(const gd_world *w, double x, double y)
 {
-    double u = 0;
-    for (int k = 0; k < w->nclusters; k++) {
-        const gd_blob *c = &w->clusters[k];
-        double d2 = ((x - c->x) * (x - c->x) + (y - c->y) * (y - c->y)) / (c->r * c->r);
-        if (d2 < 9)
-            u = fmax(u, exp(-d2 * 0.69314718));
-    }
-    return u + 0.15 * gd_fbm(w->seed, 13, x / 700.0, y / 700.0, 2);
+    return blob_peak(w->clusters, w->nclusters, 0, x, y) +
+           0.15 * gd_fbm(w->seed, 13, x / 700.0, y / 700.0, 2);
 }
 
 /* Villages: one candidate per 1.6 km square, radius 180-420 m. */

@@ -256,6 +256,12 @@ static int emit(gd_writer *wr, OGRGeometryH g)
     return 0;
 }
 
+int gd_emit_ring(gd_writer *wr, int n, const double *x, const double *y)
+{
+    const double *xs[1] = {x}, *ys[1] = {y};
+    return gd_emit_polygon(wr, 1, &n, xs, ys);
+}
+
 int gd_emit_polygon(gd_writer *wr, int nrings, const int *npts, const double *const *xs,
                     const double *const *ys)
 {
