@@ -22,26 +22,7 @@
 
 const char *output_number_exact(char *buf, size_t n, double v)
 {
-    if (!isfinite(v)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    int p = 1;
-    for (; p <= 17; p++) {
-        snprintf(buf, n, "%.*g", p, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    /* 2000 rather than 2e+03: plain decimals for everyday magnitudes */
-    double a = fabs(v);
-    if (strchr(buf, 'e') && a >= 1e-5 && a < 1e17) {
-        int e = (int)floor(log10(a));
-        int dec = p - 1 - e;
-        snprintf(buf, n, "%.*f", dec > 0 ? dec : 0, v);
-        if (strtod(buf, NULL) != v) /* cannot happen; keep exactness anyway */
-            snprintf(buf, n, "%.17g", v);
-    }
-    return buf;
+    return lg_number_text(buf, n, v);
 }
 
 /* About six significant digits, no exponent for everyday magnitudes,
@@ -387,16 +368,6 @@ int output_result(FILE *out, const lg_result *r, out_format fmt)
 /* The temporary file being written, removed if the run is interrupted. */
 static char g_tmp_path[4096];
 
-static void remove_tmp_files(const char *tmp)
-{
-    static const char *const suffix[] = {"", "-journal", "-wal", "-shm"};
-    char p[sizeof g_tmp_path + 16];
-    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-        snprintf(p, sizeof p, "%s%s", tmp, suffix[i]);
-        unlink(p);
-    }
-}
-
 static void on_signal(int sig)
 {
     if (g_tmp_path[0])
@@ -405,264 +376,11 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-/* A field name GeoPackage and QGIS take: letters, digits, '_' and any
- * non-ASCII UTF-8 kept, other characters '_'; unique case-insensitively
- * among `used` (and never fid/geom/id/name). */
-static char *safe_field_name(const char *name, char **used, size_t nused)
-{
-    size_t len = strlen(name);
-    char *base = malloc(len + 2);
-    if (!base)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)name[i];
-        base[k++] = (ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-                     (ch >= 'A' && ch <= 'Z') || ch == '_')
-                        ? (char)ch
-                        : '_';
-    }
-    base[k] = '\0';
-    if (!k || (base[0] >= '0' && base[0] <= '9')) {
-        memmove(base + 1, base, k + 1);
-        base[0] = 'f';
-    }
-    char *out = malloc(k + 24);
-    if (!out) {
-        free(base);
-        return NULL;
-    }
-    snprintf(out, k + 24, "%s", base);
-    for (int n = 2;; n++) {
-        int clash = !strcasecmp(out, "fid") || !strcasecmp(out, "geom") ||
-                    !strcasecmp(out, "id") || !strcasecmp(out, "name");
-        for (size_t i = 0; !clash && i < nused; i++)
-            clash = !strcasecmp(out, used[i]);
-        if (!clash)
-            break;
-        snprintf(out, k + 24, "%s_%d", base, n);
-    }
-    free(base);
-    return out;
-}
-
-typedef struct gpkg_writer {
-    GDALDatasetH ds;
-    OGRSpatialReferenceH srs;
-    GEOSContextHandle_t geos;
-    GEOSWKBWriter *wkb;
-    char *err;
-    size_t errlen;
-} gpkg_writer;
-
-static int gw_fail(gpkg_writer *gw, const char *what)
-{
-    const char *msg = CPLGetLastErrorMsg();
-    snprintf(gw->err, gw->errlen, "%s%s%s", what, msg && *msg ? ": " : "", msg ? msg : "");
-    return -1;
-}
-
-/* The geometry type for a layer holding the rows' geometries: the multi
- * type of their common dimension, unknown when they mix, none when they
- * have none. */
-static OGRwkbGeometryType layer_geom_type(gpkg_writer *gw, const lg_table *t, int *has)
-{
-    int dim = -2;
-    *has = 0;
-    for (size_t i = 0; i < lg_table_rows(t); i++) {
-        const GEOSGeometry *g = lg_table_row_geom(t, i);
-        if (!g)
-            continue;
-        *has = 1;
-        int d = GEOSGeom_getDimensions_r(gw->geos, g);
-        if (dim == -2)
-            dim = d;
-        else if (dim != d)
-            dim = -1;
-    }
-    switch (dim) {
-    case 0:
-        return wkbMultiPoint;
-    case 1:
-        return wkbMultiLineString;
-    case 2:
-        return wkbMultiPolygon;
-    case -2:
-        return wkbNone;
-    default:
-        return wkbUnknown;
-    }
-}
-
-static OGRGeometryH to_ogr(gpkg_writer *gw, const GEOSGeometry *g, OGRwkbGeometryType type)
-{
-    size_t size = 0;
-    unsigned char *wkb = GEOSWKBWriter_write_r(gw->geos, gw->wkb, g, &size);
-    if (!wkb)
-        return NULL;
-    OGRGeometryH og = NULL;
-    OGRErr e = OGR_G_CreateFromWkb(wkb, NULL, &og, (int)size);
-    GEOSFree_r(gw->geos, wkb);
-    if (e != OGRERR_NONE)
-        return NULL;
-    if (type == wkbMultiPolygon)
-        og = OGR_G_ForceToMultiPolygon(og);
-    else if (type == wkbMultiLineString)
-        og = OGR_G_ForceToMultiLineString(og);
-    else if (type == wkbMultiPoint)
-        og = OGR_G_ForceToMultiPoint(og);
-    return og;
-}
-
-/* A layer named `name` from table t (total: the one-row total table whose
- * values go in a table without geometry). */
-static int write_table(gpkg_writer *gw, const char *name, const lg_table *t, int with_geom)
-{
-    int has_geom = 0;
-    OGRwkbGeometryType type = with_geom ? layer_geom_type(gw, t, &has_geom) : wkbNone;
-    if (with_geom && !has_geom && !strcmp(name, "zones"))
-        type = wkbMultiPolygon;
-    char **lco = NULL;
-    if (type == wkbNone)
-        lco = CSLSetNameValue(lco, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
-    OGRLayerH L = GDALDatasetCreateLayer(gw->ds, name, type == wkbNone ? NULL : gw->srs, type, lco);
-    CSLDestroy(lco);
-    if (!L) {
-        char what[256];
-        snprintf(what, sizeof what, "cannot create layer %s", name);
-        return gw_fail(gw, what);
-    }
-    size_t nc = lg_table_columns(t);
-    char **names = calloc(nc + 1, sizeof *names);
-    if (!names) {
-        snprintf(gw->err, gw->errlen, "out of memory");
-        return -1;
-    }
-    int rc = 0;
-    const char *fixed[] = {"id", "name"};
-    for (size_t k = 0; k < 2 && !rc; k++) {
-        OGRFieldDefnH f = OGR_Fld_Create(fixed[k], OFTString);
-        if (OGR_L_CreateField(L, f, TRUE) != OGRERR_NONE)
-            rc = gw_fail(gw, "cannot create a field");
-        OGR_Fld_Destroy(f);
-    }
-    for (size_t c = 0; c < nc && !rc; c++) {
-        names[c] = safe_field_name(lg_table_column_name(t, c), names, c);
-        if (!names[c]) {
-            snprintf(gw->err, gw->errlen, "out of memory");
-            rc = -1;
-            break;
-        }
-        OGRFieldDefnH f = OGR_Fld_Create(names[c], OFTReal);
-        char label[512];
-        column_label(label, sizeof label, t, c);
-        OGR_Fld_SetAlternativeName(f, label);
-        if (OGR_L_CreateField(L, f, TRUE) != OGRERR_NONE)
-            rc = gw_fail(gw, "cannot create a field");
-        OGR_Fld_Destroy(f);
-    }
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L);
-    for (size_t i = 0; i < lg_table_rows(t) && !rc; i++) {
-        OGRFeatureH F = OGR_F_Create(defn);
-        OGR_F_SetFieldString(F, 0, lg_table_row_id(t, i));
-        OGR_F_SetFieldString(F, 1, lg_table_row_name(t, i));
-        for (size_t c = 0; c < nc; c++) {
-            double v = lg_table_value(t, i, c);
-            if (isfinite(v))
-                OGR_F_SetFieldDouble(F, (int)c + 2, v);
-            else
-                OGR_F_SetFieldNull(F, (int)c + 2);
-        }
-        const GEOSGeometry *g = type != wkbNone ? lg_table_row_geom(t, i) : NULL;
-        if (g) {
-            OGRGeometryH og = to_ogr(gw, g, type);
-            if (!og) {
-                snprintf(gw->err, gw->errlen, "cannot convert the geometry of %s row %zu", name,
-                         i);
-                rc = -1;
-            } else {
-                OGR_F_SetGeometryDirectly(F, og);
-            }
-        }
-        if (!rc && OGR_L_CreateFeature(L, F) != OGRERR_NONE)
-            rc = gw_fail(gw, "cannot write a feature");
-        OGR_F_Destroy(F);
-    }
-    for (size_t c = 0; c < nc; c++)
-        free(names[c]);
-    free(names);
-    return rc;
-}
-
-static int write_params(gpkg_writer *gw, const lg_result *r)
-{
-    char **lco = CSLSetNameValue(NULL, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
-    OGRLayerH L = GDALDatasetCreateLayer(gw->ds, "params", NULL, wkbNone, lco);
-    CSLDestroy(lco);
-    if (!L)
-        return gw_fail(gw, "cannot create layer params");
-    const char *cols[] = {"key", "value"};
-    for (int k = 0; k < 2; k++) {
-        OGRFieldDefnH f = OGR_Fld_Create(cols[k], OFTString);
-        OGRErr e = OGR_L_CreateField(L, f, TRUE);
-        OGR_Fld_Destroy(f);
-        if (e != OGRERR_NONE)
-            return gw_fail(gw, "cannot create a field");
-    }
-    /* the kernel, unit and CRS first, then the unit of each column (GDAL
-     * 3.6 keeps no field aliases in a GeoPackage), the kernel's parameters
-     * and the warnings */
-    const lg_table *zt = lg_result_zones(r);
-    size_t nc = zt ? lg_table_columns(zt) : 0;
-    size_t np = lg_result_param_count(r), nw = lg_result_warning_count(r);
-    for (size_t i = 0; i < 3 + nc + np + nw; i++) {
-        OGRFeatureH F = OGR_F_Create(OGR_L_GetLayerDefn(L));
-        const char *k, *v;
-        char key[300];
-        if (i == 0) {
-            k = "kernel", v = lg_result_kernel(r);
-        } else if (i == 1) {
-            k = "unit", v = lg_result_unit(r);
-        } else if (i == 2) {
-            k = "crs", v = lg_result_crs(r);
-        } else if (i < 3 + nc) {
-            snprintf(key, sizeof key, "unit:%s", lg_table_column_name(zt, i - 3));
-            k = key, v = lg_table_column_unit(zt, i - 3);
-        } else if (i < 3 + nc + np) {
-            k = lg_result_param_key(r, i - 3 - nc), v = lg_result_param_value(r, i - 3 - nc);
-        } else {
-            k = "warning", v = lg_result_warning(r, i - 3 - nc - np);
-        }
-        OGR_F_SetFieldString(F, 0, k);
-        OGR_F_SetFieldString(F, 1, v);
-        OGRErr e = OGR_L_CreateFeature(L, F);
-        OGR_F_Destroy(F);
-        if (e != OGRERR_NONE)
-            return gw_fail(gw, "cannot write a feature");
-    }
-    return 0;
-}
-
 int output_write_gpkg(lg_ctx *ctx, const lg_result *r, const char *crs_wkt, const char *path,
                       char *err, size_t errlen)
 {
-    GDALAllRegister();
-    GDALDriverH drv = GDALGetDriverByName("GPKG");
-    if (!drv) {
-        snprintf(err, errlen, "GDAL has no GPKG driver");
-        return -1;
-    }
-    /* dir/.name.PID.tmp.gpkg: same file system, so rename() is atomic */
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    int n = snprintf(g_tmp_path, sizeof g_tmp_path, "%.*s.%s.%ld.tmp.gpkg", (int)dirlen, path,
-                     path + dirlen, (long)getpid());
-    if (n < 0 || (size_t)n >= sizeof g_tmp_path) {
-        snprintf(err, errlen, "%s: path too long", path);
+    if (lg_output_tmp_path(path, g_tmp_path, sizeof g_tmp_path) != 0)
         g_tmp_path[0] = '\0';
-        return -1;
-    }
-    remove_tmp_files(g_tmp_path);
     struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -670,66 +388,12 @@ int output_write_gpkg(lg_ctx *ctx, const lg_result *r, const char *crs_wkt, cons
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGHUP, &sa, &old_hup);
-
-    gpkg_writer gw = {.geos = lg_ctx_geos(ctx), .err = err, .errlen = errlen};
-    int rc = 0;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    CPLErrorReset();
-    gw.srs = OSRNewSpatialReference(NULL);
-    if (!gw.srs || OSRSetFromUserInput(gw.srs, crs_wkt) != OGRERR_NONE) {
-        rc = gw_fail(&gw, "cannot use the working CRS for the GeoPackage");
-        goto done;
-    }
-    OSRSetAxisMappingStrategy(gw.srs, OAMS_TRADITIONAL_GIS_ORDER);
-    gw.wkb = GEOSWKBWriter_create_r(gw.geos);
-    if (!gw.wkb) {
-        snprintf(err, errlen, "cannot make a GEOS WKB writer");
-        rc = -1;
-        goto done;
-    }
-    gw.ds = GDALCreate(drv, g_tmp_path, 0, 0, 0, GDT_Unknown, NULL);
-    if (!gw.ds) {
-        char what[sizeof g_tmp_path + 64];
-        snprintf(what, sizeof what, "cannot create %s", g_tmp_path);
-        rc = gw_fail(&gw, what);
-        goto done;
-    }
-    if (GDALDatasetStartTransaction(gw.ds, FALSE) != OGRERR_NONE) {
-        rc = gw_fail(&gw, "cannot start a transaction");
-        goto done;
-    }
-    rc = write_table(&gw, "zones", lg_result_zones(r), 1);
-    for (size_t i = 0; !rc && i < lg_result_detail_count(r); i++) {
-        const lg_table *d = lg_result_detail(r, i);
-        rc = write_table(&gw, lg_table_name(d), d, 1);
-    }
-    if (!rc && lg_result_total(r))
-        rc = write_table(&gw, "total", lg_result_total(r), 0);
-    if (!rc)
-        rc = write_params(&gw, r);
-    if (!rc && GDALDatasetCommitTransaction(gw.ds) != OGRERR_NONE)
-        rc = gw_fail(&gw, "cannot commit");
-done:
-    if (gw.ds) {
-        CPLErrorReset();
-        GDALClose(gw.ds);
-        if (!rc && CPLGetLastErrorType() >= CE_Failure)
-            rc = gw_fail(&gw, "cannot finish the GeoPackage");
-    }
-    CPLPopErrorHandler();
-    if (gw.wkb)
-        GEOSWKBWriter_destroy_r(gw.geos, gw.wkb);
-    if (gw.srs)
-        OSRDestroySpatialReference(gw.srs);
-    if (!rc && rename(g_tmp_path, path) != 0) {
-        snprintf(err, errlen, "cannot rename %s to %s: %s", g_tmp_path, path, strerror(errno));
-        rc = -1;
-    }
-    if (rc)
-        remove_tmp_files(g_tmp_path);
+    lg_status st = lg_result_write_gpkg(ctx, r, crs_wkt, path);
+    if (st != LG_OK)
+        snprintf(err, errlen, "%s", lg_ctx_errmsg(ctx));
     g_tmp_path[0] = '\0';
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
-    return rc;
+    return st == LG_OK ? 0 : -1;
 }

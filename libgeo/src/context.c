@@ -153,6 +153,8 @@ int lg_ctx_threads(const lg_ctx *ctx)
 
 lg_status lg_error(lg_ctx *ctx, lg_status status, const char *fmt, ...)
 {
+    if (!ctx)
+        return status;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);

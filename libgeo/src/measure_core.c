@@ -1027,3 +1027,28 @@ int lg_numeric_field(lg_ctx *ctx, const char *kernel, const char *option, const 
 }
 
 double lg_ratio(double a, double b) { return b > 0 ? a / b : NAN; }
+
+/* Shortest decimal that reads back exactly (see lg_measure.h). */
+const char *lg_number_text(char *buf, size_t n, double v)
+{
+    if (!isfinite(v)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    int p = 1;
+    for (; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    /* 2000 rather than 2e+03: plain decimals for everyday magnitudes */
+    double a = fabs(v);
+    if (strchr(buf, 'e') && a >= 1e-5 && a < 1e17) {
+        int e = (int)floor(log10(a));
+        int dec = p - 1 - e;
+        snprintf(buf, n, "%.*f", dec > 0 ? dec : 0, v);
+        if (strtod(buf, NULL) != v) /* cannot happen; keep exactness anyway */
+            snprintf(buf, n, "%.17g", v);
+    }
+    return buf;
+}

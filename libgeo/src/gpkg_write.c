@@ -1,0 +1,416 @@
+/* Writing GeoPackages: result tables as layers, atomically.
+ *
+ * A file is written as DIR/.NAME.PID.tmp.gpkg (same file system) inside one
+ * transaction and renamed over DIR/NAME only when complete, so a failure or
+ * an interrupted run never leaves a half-written file under the final name
+ * (lg_output_tmp_path gives the temporary name, for a caller that wants to
+ * remove it on a signal).  The library installs no signal handler. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "gpkg_write.h"
+#include "measure_internal.h"
+
+int lg_output_tmp_path(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    int k = snprintf(buf, n, "%.*s.%s.%ld.tmp.gpkg", (int)dirlen, path, path + dirlen,
+                     (long)getpid());
+    return k >= 0 && (size_t)k < n ? 0 : -1;
+}
+
+static void remove_tmp_files(const char *tmp)
+{
+    static const char *const suffix[] = {"", "-journal", "-wal", "-shm"};
+    char p[4200];
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", tmp, suffix[i]);
+        unlink(p);
+    }
+}
+
+/* A field name GeoPackage and QGIS take: letters, digits, '_' and any
+ * non-ASCII UTF-8 kept, other characters '_'; unique case-insensitively
+ * among `used` (and never fid/geom/id/name). */
+static char *safe_field_name(const char *name, char **used, size_t nused)
+{
+    size_t len = strlen(name);
+    char *base = malloc(len + 2);
+    if (!base)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        base[k++] = (ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+                     (ch >= 'A' && ch <= 'Z') || ch == '_')
+                        ? (char)ch
+                        : '_';
+    }
+    base[k] = '\0';
+    if (!k || (base[0] >= '0' && base[0] <= '9')) {
+        memmove(base + 1, base, k + 1);
+        base[0] = 'f';
+    }
+    char *out = malloc(k + 24);
+    if (!out) {
+        free(base);
+        return NULL;
+    }
+    snprintf(out, k + 24, "%s", base);
+    for (int n = 2;; n++) {
+        int clash = !strcasecmp(out, "fid") || !strcasecmp(out, "geom") ||
+                    !strcasecmp(out, "id") || !strcasecmp(out, "name");
+        for (size_t i = 0; !clash && i < nused; i++)
+            clash = !strcasecmp(out, used[i]);
+        if (!clash)
+            break;
+        snprintf(out, k + 24, "%s_%d", base, n);
+    }
+    free(base);
+    return out;
+}
+
+struct gpkg_writer {
+    GDALDatasetH ds;
+    OGRSpatialReferenceH srs;
+    GEOSContextHandle_t geos;
+    GEOSWKBWriter *wkb;
+    lg_ctx *ctx;
+    char tmp[4096], path[4096];
+};
+
+static int gw_fail(gpkg_writer *gw, const char *what)
+{
+    const char *msg = CPLGetLastErrorMsg();
+    lg_error(gw->ctx, LG_ERR_IO, "%s: %s%s%s", gw->path, what, msg && *msg ? ": " : "",
+             msg ? msg : "");
+    return -1;
+}
+
+static void column_label(char *buf, size_t n, const lg_table *t, size_t c)
+{
+    const char *unit = lg_table_column_unit(t, c);
+    if (unit[0])
+        snprintf(buf, n, "%s [%s]", lg_table_column_name(t, c), unit);
+    else
+        snprintf(buf, n, "%s", lg_table_column_name(t, c));
+}
+
+/* The geometry type for a layer holding the rows' geometries: the multi
+ * type of their common dimension, unknown when they mix, none when they
+ * have none. */
+static OGRwkbGeometryType layer_geom_type(gpkg_writer *gw, const lg_table *t, int *has)
+{
+    int dim = -2;
+    *has = 0;
+    for (size_t i = 0; i < lg_table_rows(t); i++) {
+        const GEOSGeometry *g = lg_table_row_geom(t, i);
+        if (!g)
+            continue;
+        *has = 1;
+        int d = GEOSGeom_getDimensions_r(gw->geos, g);
+        if (dim == -2)
+            dim = d;
+        else if (dim != d)
+            dim = -1;
+    }
+    switch (dim) {
+    case 0:
+        return wkbMultiPoint;
+    case 1:
+        return wkbMultiLineString;
+    case 2:
+        return wkbMultiPolygon;
+    case -2:
+        return wkbNone;
+    default:
+        return wkbUnknown;
+    }
+}
+
+static OGRGeometryH to_ogr(gpkg_writer *gw, const GEOSGeometry *g, OGRwkbGeometryType type)
+{
+    size_t size = 0;
+    unsigned char *wkb = GEOSWKBWriter_write_r(gw->geos, gw->wkb, g, &size);
+    if (!wkb)
+        return NULL;
+    OGRGeometryH og = NULL;
+    OGRErr e = OGR_G_CreateFromWkb(wkb, NULL, &og, (int)size);
+    GEOSFree_r(gw->geos, wkb);
+    if (e != OGRERR_NONE)
+        return NULL;
+    if (type == wkbMultiPolygon)
+        og = OGR_G_ForceToMultiPolygon(og);
+    else if (type == wkbMultiLineString)
+        og = OGR_G_ForceToMultiLineString(og);
+    else if (type == wkbMultiPoint)
+        og = OGR_G_ForceToMultiPoint(og);
+    return og;
+}
+
+/* A layer named `name` from table t (total: the one-row total table whose
+ * values go in a table without geometry). */
+int lg_gpkg_write_table(gpkg_writer *gw, const char *name, const lg_table *t, int with_geom)
+{
+    int has_geom = 0;
+    OGRwkbGeometryType type = with_geom ? layer_geom_type(gw, t, &has_geom) : wkbNone;
+    if (with_geom && !has_geom && !strcmp(name, "zones"))
+        type = wkbMultiPolygon;
+    char **lco = NULL;
+    if (type == wkbNone)
+        lco = CSLSetNameValue(lco, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+    OGRLayerH L = GDALDatasetCreateLayer(gw->ds, name, type == wkbNone ? NULL : gw->srs, type, lco);
+    CSLDestroy(lco);
+    if (!L) {
+        char what[256];
+        snprintf(what, sizeof what, "cannot create layer %s", name);
+        return gw_fail(gw, what);
+    }
+    size_t nc = lg_table_columns(t);
+    char **names = calloc(nc + 1, sizeof *names);
+    if (!names) {
+        lg_error(gw->ctx, LG_ERR_NOMEM, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    const char *fixed[] = {"id", "name"};
+    for (size_t k = 0; k < 2 && !rc; k++) {
+        OGRFieldDefnH f = OGR_Fld_Create(fixed[k], OFTString);
+        if (OGR_L_CreateField(L, f, TRUE) != OGRERR_NONE)
+            rc = gw_fail(gw, "cannot create a field");
+        OGR_Fld_Destroy(f);
+    }
+    for (size_t c = 0; c < nc && !rc; c++) {
+        names[c] = safe_field_name(lg_table_column_name(t, c), names, c);
+        if (!names[c]) {
+            lg_error(gw->ctx, LG_ERR_NOMEM, "out of memory");
+            rc = -1;
+            break;
+        }
+        OGRFieldDefnH f = OGR_Fld_Create(names[c], OFTReal);
+        char label[512];
+        column_label(label, sizeof label, t, c);
+        OGR_Fld_SetAlternativeName(f, label);
+        if (OGR_L_CreateField(L, f, TRUE) != OGRERR_NONE)
+            rc = gw_fail(gw, "cannot create a field");
+        OGR_Fld_Destroy(f);
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(L);
+    for (size_t i = 0; i < lg_table_rows(t) && !rc; i++) {
+        OGRFeatureH F = OGR_F_Create(defn);
+        OGR_F_SetFieldString(F, 0, lg_table_row_id(t, i));
+        OGR_F_SetFieldString(F, 1, lg_table_row_name(t, i));
+        for (size_t c = 0; c < nc; c++) {
+            double v = lg_table_value(t, i, c);
+            if (isfinite(v))
+                OGR_F_SetFieldDouble(F, (int)c + 2, v);
+            else
+                OGR_F_SetFieldNull(F, (int)c + 2);
+        }
+        const GEOSGeometry *g = type != wkbNone ? lg_table_row_geom(t, i) : NULL;
+        if (g) {
+            OGRGeometryH og = to_ogr(gw, g, type);
+            if (!og) {
+                lg_error(gw->ctx, LG_ERR_GEOMETRY, "%s: cannot convert the geometry of %s row %zu",
+                         gw->path, name, i);
+                rc = -1;
+            } else {
+                OGR_F_SetGeometryDirectly(F, og);
+            }
+        }
+        if (!rc && OGR_L_CreateFeature(L, F) != OGRERR_NONE)
+            rc = gw_fail(gw, "cannot write a feature");
+        OGR_F_Destroy(F);
+    }
+    for (size_t c = 0; c < nc; c++)
+        free(names[c]);
+    free(names);
+    return rc;
+}
+
+int lg_gpkg_write_kv(gpkg_writer *gw, const char *name, const char *const *keys,
+                     const char *const *values, size_t n)
+{
+    char **lco = CSLSetNameValue(NULL, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+    OGRLayerH L = GDALDatasetCreateLayer(gw->ds, name, NULL, wkbNone, lco);
+    CSLDestroy(lco);
+    if (!L)
+        return gw_fail(gw, "cannot create a table");
+    const char *cols[] = {"key", "value"};
+    for (int k = 0; k < 2; k++) {
+        OGRFieldDefnH f = OGR_Fld_Create(cols[k], OFTString);
+        OGRErr e = OGR_L_CreateField(L, f, TRUE);
+        OGR_Fld_Destroy(f);
+        if (e != OGRERR_NONE)
+            return gw_fail(gw, "cannot create a field");
+    }
+    for (size_t i = 0; i < n; i++) {
+        OGRFeatureH F = OGR_F_Create(OGR_L_GetLayerDefn(L));
+        OGR_F_SetFieldString(F, 0, keys[i]);
+        OGR_F_SetFieldString(F, 1, values[i] ? values[i] : "");
+        OGRErr e = OGR_L_CreateFeature(L, F);
+        OGR_F_Destroy(F);
+        if (e != OGRERR_NONE)
+            return gw_fail(gw, "cannot write a feature");
+    }
+    return 0;
+}
+
+static int write_params(gpkg_writer *gw, const lg_result *r)
+{
+    char **lco = CSLSetNameValue(NULL, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+    OGRLayerH L = GDALDatasetCreateLayer(gw->ds, "params", NULL, wkbNone, lco);
+    CSLDestroy(lco);
+    if (!L)
+        return gw_fail(gw, "cannot create layer params");
+    const char *cols[] = {"key", "value"};
+    for (int k = 0; k < 2; k++) {
+        OGRFieldDefnH f = OGR_Fld_Create(cols[k], OFTString);
+        OGRErr e = OGR_L_CreateField(L, f, TRUE);
+        OGR_Fld_Destroy(f);
+        if (e != OGRERR_NONE)
+            return gw_fail(gw, "cannot create a field");
+    }
+    /* the kernel, unit and CRS first, then the unit of each column (GDAL
+     * 3.6 keeps no field aliases in a GeoPackage), the kernel's parameters
+     * and the warnings */
+    const lg_table *zt = lg_result_zones(r);
+    size_t nc = zt ? lg_table_columns(zt) : 0;
+    size_t np = lg_result_param_count(r), nw = lg_result_warning_count(r);
+    for (size_t i = 0; i < 3 + nc + np + nw; i++) {
+        OGRFeatureH F = OGR_F_Create(OGR_L_GetLayerDefn(L));
+        const char *k, *v;
+        char key[300];
+        if (i == 0) {
+            k = "kernel", v = lg_result_kernel(r);
+        } else if (i == 1) {
+            k = "unit", v = lg_result_unit(r);
+        } else if (i == 2) {
+            k = "crs", v = lg_result_crs(r);
+        } else if (i < 3 + nc) {
+            snprintf(key, sizeof key, "unit:%s", lg_table_column_name(zt, i - 3));
+            k = key, v = lg_table_column_unit(zt, i - 3);
+        } else if (i < 3 + nc + np) {
+            k = lg_result_param_key(r, i - 3 - nc), v = lg_result_param_value(r, i - 3 - nc);
+        } else {
+            k = "warning", v = lg_result_warning(r, i - 3 - nc - np);
+        }
+        OGR_F_SetFieldString(F, 0, k);
+        OGR_F_SetFieldString(F, 1, v);
+        OGRErr e = OGR_L_CreateFeature(L, F);
+        OGR_F_Destroy(F);
+        if (e != OGRERR_NONE)
+            return gw_fail(gw, "cannot write a feature");
+    }
+    return 0;
+}
+
+gpkg_writer *lg_gpkg_begin(lg_ctx *ctx, const char *path, const char *crs_wkt)
+{
+    GDALAllRegister();
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    if (!drv) {
+        lg_error(ctx, LG_ERR_IO, "GDAL has no GPKG driver");
+        return NULL;
+    }
+    gpkg_writer *gw = lg_calloc(ctx, 1, sizeof *gw);
+    if (!gw)
+        return NULL;
+    gw->ctx = ctx;
+    gw->geos = lg_ctx_geos(ctx);
+    if (snprintf(gw->path, sizeof gw->path, "%s", path) >= (int)sizeof gw->path ||
+        lg_output_tmp_path(path, gw->tmp, sizeof gw->tmp) != 0) {
+        lg_error(ctx, LG_ERR_ARG, "%s: path too long", path);
+        free(gw);
+        return NULL;
+    }
+    remove_tmp_files(gw->tmp);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    CPLErrorReset();
+    int rc = 0;
+    gw->srs = OSRNewSpatialReference(NULL);
+    if (!gw->srs || OSRSetFromUserInput(gw->srs, crs_wkt) != OGRERR_NONE)
+        rc = gw_fail(gw, "cannot use the working CRS for the GeoPackage");
+    if (!rc) {
+        OSRSetAxisMappingStrategy(gw->srs, OAMS_TRADITIONAL_GIS_ORDER);
+        if (!(gw->wkb = GEOSWKBWriter_create_r(gw->geos))) {
+            lg_error(ctx, LG_ERR_NOMEM, "cannot make a GEOS WKB writer");
+            rc = -1;
+        }
+    }
+    if (!rc && !(gw->ds = GDALCreate(drv, gw->tmp, 0, 0, 0, GDT_Unknown, NULL)))
+        rc = gw_fail(gw, "cannot create the file");
+    if (!rc && GDALDatasetStartTransaction(gw->ds, FALSE) != OGRERR_NONE)
+        rc = gw_fail(gw, "cannot start a transaction");
+    CPLPopErrorHandler();
+    if (rc) {
+        lg_gpkg_end(gw, 0, 0);
+        return NULL;
+    }
+    return gw;
+}
+
+lg_status lg_gpkg_end(gpkg_writer *gw, int commit, int rename_now)
+{
+    if (!gw)
+        return LG_OK;
+    lg_ctx *ctx = gw->ctx;
+    int rc = commit ? 0 : -1;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    if (commit && GDALDatasetCommitTransaction(gw->ds) != OGRERR_NONE)
+        rc = gw_fail(gw, "cannot commit");
+    if (gw->ds) {
+        CPLErrorReset();
+        GDALClose(gw->ds);
+        if (!rc && CPLGetLastErrorType() >= CE_Failure)
+            rc = gw_fail(gw, "cannot finish the GeoPackage");
+    }
+    CPLPopErrorHandler();
+    if (gw->wkb)
+        GEOSWKBWriter_destroy_r(gw->geos, gw->wkb);
+    if (gw->srs)
+        OSRDestroySpatialReference(gw->srs);
+    if (!rc && rename_now && rename(gw->tmp, gw->path) != 0) {
+        lg_error(ctx, LG_ERR_IO, "cannot rename %s to %s: %s", gw->tmp, gw->path,
+                 strerror(errno));
+        rc = -1;
+    }
+    if (rc)
+        remove_tmp_files(gw->tmp);
+    lg_status st = rc ? (lg_ctx_errno(ctx) != LG_OK ? lg_ctx_errno(ctx) : LG_ERR_IO) : LG_OK;
+    free(gw);
+    return st;
+}
+
+lg_status lg_result_write_gpkg(lg_ctx *ctx, const lg_result *r, const char *crs_wkt,
+                               const char *path)
+{
+    gpkg_writer *gw = lg_gpkg_begin(ctx, path, crs_wkt);
+    if (!gw)
+        return lg_ctx_errno(ctx);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    int rc = lg_gpkg_write_table(gw, "zones", lg_result_zones(r), 1);
+    for (size_t i = 0; !rc && i < lg_result_detail_count(r); i++) {
+        const lg_table *d = lg_result_detail(r, i);
+        rc = lg_gpkg_write_table(gw, lg_table_name(d), d, 1);
+    }
+    if (!rc && lg_result_total(r))
+        rc = lg_gpkg_write_table(gw, "total", lg_result_total(r), 0);
+    if (!rc)
+        rc = write_params(gw, r);
+    CPLPopErrorHandler();
+    return lg_gpkg_end(gw, !rc, 1);
+}
