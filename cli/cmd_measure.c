@@ -46,7 +46,7 @@ static const char MEASURE_HELP[] =
     "  --undirected          length-density, length-share: a line and its exact\n"
     "                        reverse count once (directed road graphs)\n"
     "  --weight-field F      count, coverage (point targets): sum of a field\n"
-    "  --population-field F  count: population attribute of the zones\n"
+    "  --population-field F  count, area-share: population attribute of the zones\n"
     "  --per N               count: per how many people (default 1000)\n"
     "  --min-count N         count: flag zones with fewer (default 1)\n"
     "  --value F             per-area: the value attribute (tax, output)\n"
@@ -167,7 +167,7 @@ static const struct {
                        NUM_NONE},
     [O_CLASSES] = {"--classes", "CLASSES", KB(K_LS), KB(K_LS), NUM_NONE},
     [O_WEIGHT_FIELD] = {"--weight-field", "WEIGHT_FIELD", KB(K_COUNT) | KB(K_COV), 0, NUM_NONE},
-    [O_POPULATION_FIELD] = {"--population-field", "POPULATION_FIELD", KB(K_COUNT), 0, NUM_NONE},
+    [O_POPULATION_FIELD] = {"--population-field", "POPULATION_FIELD", KB(K_COUNT) | KB(K_AS), 0, NUM_NONE},
     [O_PER] = {"--per", "PER", KB(K_COUNT), 0, NUM_REAL},
     [O_MIN_COUNT] = {"--min-count", "MIN_COUNT", KB(K_COUNT), 0, NUM_INT},
     [O_VALUE] = {"--value", "VALUE_FIELD", KB(K_PA), KB(K_PA), NUM_NONE},

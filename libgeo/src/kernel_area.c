@@ -55,7 +55,7 @@ static lg_status area_zone(lg_worker *w, size_t zi, void *user)
 lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cover,
                          const lg_layer *denominator, const char *const *options)
 {
-    static const char *const known[] = {NULL};
+    static const char *const known[] = {"POPULATION_FIELD", NULL};
     const char *kernel = "area-share";
     if (lg_opt_check(ctx, kernel, options, known) != LG_OK)
         return NULL;
@@ -67,6 +67,11 @@ lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cov
                  lg_layer_source(cover), lg_geom_kind_name(lg_layer_geom_kind(cover)));
         return NULL;
     }
+    const char *pname = lg_opt(options, "POPULATION_FIELD");
+    int pf = pname ? lg_numeric_field(ctx, kernel, "POPULATION_FIELD", lg_zones_layer(zones), pname)
+                   : -1;
+    if (pname && pf < 0)
+        return NULL;
     size_t nz = lg_zones_count(zones);
     area_job j = {.zones = zones, .cover = cover, .den = denominator};
     lg_result *r = NULL;
@@ -80,17 +85,28 @@ lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cov
         goto fail;
     if (lg_parallel_for(ctx, nz, area_zone, &j, kernel) != LG_OK)
         goto fail;
-    const char *cols[] = {"value", "numerator", "denominator", "covered_km2", "covered_ha",
-                          "covered_mu"};
-    const char *units[] = {"%", "m2", "m2", "km2", "ha", "mu"};
+    const char *cols[] = {"value",      "numerator",  "denominator",  "covered_km2",
+                          "covered_ha", "covered_mu", "per_person_m2"};
+    const char *units[] = {"%", "m2", "m2", "km2", "ha", "mu", "m2/person"};
     if (!(r = lg_result_start(ctx, kernel, "%", zones)) ||
-        lg_make_zone_tables(ctx, zones, cols, units, 6, &zt, &tt) != LG_OK)
+        lg_make_zone_tables(ctx, zones, cols, units, 7, &zt, &tt) != LG_OK)
         goto fail;
-    double tc = 0, tb = 0;
+    double tc = 0, tb = 0, tp = 0;
+    size_t no_pop = 0;
     for (size_t i = 0; i <= nz; i++) {
         lg_table *t = i < nz ? zt : tt;
         size_t row = i < nz ? i : 0;
         double c = i < nz ? j.covered_m2[i] : tc, b = i < nz ? j.base_m2[i] : tb;
+        double p = NAN;
+        if (pf >= 0 && i < nz) {
+            if (!lg_layer_number(lg_zones_layer(zones), i, (size_t)pf, &p) || !(p >= 0))
+                p = NAN, no_pop++;
+            else
+                tp += p;
+        } else if (pf >= 0) {
+            p = no_pop ? NAN : tp;
+        }
+        lg_table_set(t, row, 6, p > 0 ? c / p : NAN);
         lg_table_set(t, row, 0, b > 0 ? 100 * c / b : NAN);
         lg_table_set(t, row, 1, c);
         lg_table_set(t, row, 2, b);
@@ -105,8 +121,12 @@ lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cov
     if (lg_result_add_param(ctx, r, "cover", lg_layer_source(cover)) ||
         lg_result_add_param(ctx, r, "denominator",
                             denominator ? lg_layer_source(denominator) : "zone area") ||
-        lg_result_add_param(ctx, r, "dissolve", "union of the cover inside each zone"))
+        lg_result_add_param(ctx, r, "dissolve", "union of the cover inside each zone") ||
+        lg_result_add_param(ctx, r, "population_field", pname ? pname : ""))
         goto fail;
+    if (no_pop)
+        lg_result_warn(ctx, r, "%zu zone(s) have no population (NULL or negative %s): their "
+                       "per_person_m2 and the total's are NaN", no_pop, pname);
     free(j.covered_m2);
     free(j.base_m2);
     return r;

@@ -214,14 +214,15 @@ lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
             no_pop++;
         }
 
-    const char *cols[] = {"value",   "numerator",  "denominator", "per_km2",
-                          "weighted", "per_people", "meets_min"};
-    char per_unit[64];
+    const char *cols[] = {"value",    "numerator",  "denominator", "per_km2",
+                          "weighted", "per_people", "meets_min",   "weighted_per_people"};
+    char per_unit[64], wper_unit[300];
     snprintf(per_unit, sizeof per_unit, "count/%.15g people", per);
+    snprintf(wper_unit, sizeof wper_unit, "%s/%.15g people", wname ? wname : "weight", per);
     const char *units[] = {"count", "count", "km2", "count/km2", wname ? wname : "", per_unit,
-                           "1/0"};
+                           "1/0", wper_unit};
     if (!(r = lg_result_start(ctx, kernel, "count", zones)) ||
-        lg_make_zone_tables(ctx, zones, cols, units, 7, &zt, &tt) != LG_OK)
+        lg_make_zone_tables(ctx, zones, cols, units, 8, &zt, &tt) != LG_OK)
         goto fail;
     double tc = 0, ta = 0, tw = 0, tp = 0;
     int all_meet = 1;
@@ -238,6 +239,7 @@ lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
         lg_table_set(t, row, 4, wf >= 0 ? w : NAN);
         lg_table_set(t, row, 5, pf >= 0 ? lg_ratio(c, p) * per : NAN);
         lg_table_set(t, row, 6, meets);
+        lg_table_set(t, row, 7, wf >= 0 && pf >= 0 ? lg_ratio(w, p) * per : NAN);
         if (i < nz) {
             tc += c, ta += lg_zones_area(zones, i), tw += w;
             if (pf >= 0 && !isnan(p))

@@ -109,6 +109,27 @@ LG_API const char *lg_result_param_value(const lg_result *r, size_t i);
 LG_API size_t lg_result_warning_count(const lg_result *r);
 LG_API const char *lg_result_warning(const lg_result *r, size_t i);
 
+/**
+ * Write a result as a GeoPackage at `path`: layer "zones" (zone polygons
+ * with id, name and one Real field per column, the unit in the field's
+ * alternative name), one layer per detail table with its geometries, and
+ * attribute tables "total" and "params" (kernel, unit, CRS, the unit of
+ * each column, parameters, warnings); in the CRS given as WKT
+ * (lg_crs_wkt of the working CRS).  Written under lg_output_tmp_path(path)
+ * and renamed over `path` only when complete: a failure leaves `path` as
+ * it was.  LG_ERR_IO naming the file on failure.
+ */
+LG_API lg_status lg_result_write_gpkg(lg_ctx *ctx, const lg_result *r, const char *crs_wkt,
+                                      const char *path);
+/** The shortest decimal text that reads back as exactly `v` (plain
+ *  decimals for everyday magnitudes, 2000 not 2e+03); "" for NaN and
+ *  infinities.  buf must hold at least 32 bytes.  Returns buf. */
+LG_API const char *lg_number_text(char *buf, size_t n, double v);
+/** The temporary name a GeoPackage for `path` is written under
+ *  (DIR/.NAME.PID.tmp.gpkg), e.g. to remove it from a signal handler.
+ *  0 on success, -1 when buf is too small. */
+LG_API int lg_output_tmp_path(const char *path, char *buf, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Kernels                                                             */
 
@@ -140,8 +161,11 @@ LG_API lg_result *lg_length_share(lg_ctx *ctx, const lg_zones *zones, const lg_l
  * (or ÷ the area of `denominator` ∩ zone when given), in %.  The cover is
  * dissolved first: overlapping polygons never count twice.  Columns: value
  * (%), numerator (m2), denominator (m2), covered_km2, covered_ha,
- * covered_mu (1 亩 = 10000/15 m²).  Forest cover, green coverage, sponge
- * city share, development intensity.
+ * covered_mu (1 亩 = 10000/15 m²), per_person_m2 (covered m² ÷ the zone's
+ * population, with option POPULATION_FIELD=f, a numeric field of the
+ * zones; NaN otherwise, and for a zone whose population is 0, NULL or
+ * negative).  Forest cover, green coverage, sponge city share, development
+ * intensity, sports ground area per person.
  */
 LG_API lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cover,
                                 const lg_layer *denominator, const char *const *options);
@@ -162,7 +186,9 @@ LG_API lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_lay
  * POPULATION_FIELD and for a zone whose population is 0, NULL or negative;
  * the total's is NaN when any zone's population is NULL or negative, with a
  * warning), meets_min (1/0; the total's is 1 only when every zone meets
- * it).  Parameters also give points_in_no_zone and points_in_several_zones
+ * it), weighted_per_people = weighted ÷ population × PER (e.g. childcare
+ * places per 1,000 people; NaN without both fields).  Parameters also give
+ * points_in_no_zone and points_in_several_zones
  * (on shared boundaries or in overlapping zones, counted in the first).
  */
 LG_API lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
