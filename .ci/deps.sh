@@ -8,6 +8,7 @@ packages=(
   libgeos-dev                        # GEOS 3.11: geometry (reentrant C API)
   libproj-dev proj-data              # PROJ 9.1: CRS and transformations, geodesic area
   libjson-c-dev                      # json-c: geoplan's JSON output and the CLI tests
+  libyaml-dev                        # libyaml 0.2.5: project files and target sets
   libcmocka-dev                      # cmocka 1.1.5: unit tests
   postgresql-15 postgresql-15-postgis-3  # throwaway PostGIS for the PG: source test
 )

@@ -6,5 +6,7 @@
 int cmd_info(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 
 #endif

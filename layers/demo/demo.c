@@ -541,7 +541,8 @@ lg_status gd_generate(const char *dir, const gd_options *opt, gd_summary *summar
         goto cleanup;
     }
     char err[1400];
-    if (write_description(tmp, &o, w, jobs, GD_NJOBS, err, sizeof err)) {
+    if (write_description(tmp, &o, w, jobs, GD_NJOBS, err, sizeof err) ||
+        gd_write_project(tmp, o.format == GD_FORMAT_GPKG, err, sizeof err)) {
         status = fail(errmsg, errlen, LG_ERR_IO, "%s", err);
         goto cleanup;
     }

@@ -279,6 +279,9 @@ void gd_star_vertex(const gd_blob *b, int n, double amp, int i, double *x, doubl
 int gd_star_contains(const gd_blob *b, int n, double amp, double x, double y);
 
 /* --------------------------------------------------------------- names */
+/* Write DIR/project.yaml (demo_project.c); 0, or -1 with err. */
+int gd_write_project(const char *dir, int gpkg, char *err, size_t errlen);
+
 void gd_names_init(void);
 const char *gd_class_cn(char code);
 const char *gd_road_name(const gd_world *w, int vertical, int line, int pos);

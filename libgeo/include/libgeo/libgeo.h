@@ -11,5 +11,6 @@
 #include "libgeo/lg_encoding.h"
 #include "libgeo/lg_layer.h"
 #include "libgeo/lg_measure.h"
+#include "libgeo/lg_project.h"
 
 #endif
