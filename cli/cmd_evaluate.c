@@ -6,6 +6,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "output.h"
 
 static const char VALIDATE_HELP[] =
     "usage: " PROG " validate PROJECT.yaml [--targets DIR] [--no-data]\n"
@@ -166,8 +167,8 @@ static void print_summary(const lg_evaluation *ev, const char *out)
         char v[40], t[40];
         printf("  binding target missed: %s %s (%s): %s %s, target %s %s %s\n", r->title_zh,
                r->title_en, strcmp(r->zone_id, "total") ? r->zone_name : "whole area",
-               lg_number_text(v, sizeof v, r->value), r->unit, r->compare,
-               lg_number_text(t, sizeof t, r->target), r->unit);
+               output_number_short(v, sizeof v, r->value), r->unit, r->compare,
+               output_number_short(t, sizeof t, r->target), r->unit);
     }
     printf("wrote %s/indicators.csv, indicators.json, results.gpkg, report.md\n", out);
 }

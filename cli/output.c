@@ -27,7 +27,7 @@ const char *output_number_exact(char *buf, size_t n, double v)
 
 /* About six significant digits, no exponent for everyday magnitudes,
  * trailing zeros dropped; "-" for no value. */
-static const char *number_text(char *buf, size_t n, double v)
+const char *output_number_short(char *buf, size_t n, double v)
 {
     if (!isfinite(v)) {
         snprintf(buf, n, "%s", isnan(v) ? "-" : (v > 0 ? "inf" : "-inf"));
@@ -278,7 +278,7 @@ static void print_table(FILE *out, const lg_table *t, const lg_table *total)
         if (b > w[1])
             w[1] = b;
         for (size_t c = 0; c < nc && c < lg_table_columns(s); c++) {
-            size_t x = display_width(number_text(buf, sizeof buf, lg_table_value(s, row, c)));
+            size_t x = display_width(output_number_short(buf, sizeof buf, lg_table_value(s, row, c)));
             if (x > w[c + 2])
                 w[c + 2] = x;
         }
@@ -309,7 +309,7 @@ static void print_table(FILE *out, const lg_table *t, const lg_table *total)
         for (size_t c = 0; c < nc; c++) {
             fputs("  ", out);
             cell(out,
-                 c < lg_table_columns(s) ? number_text(buf, sizeof buf, lg_table_value(s, row, c))
+                 c < lg_table_columns(s) ? output_number_short(buf, sizeof buf, lg_table_value(s, row, c))
                                          : "",
                  w[c + 2], 1);
         }

@@ -16,6 +16,10 @@
  * "" for NaN and infinities.  buf must hold at least 32 bytes. */
 const char *output_number_exact(char *buf, size_t n, double v);
 
+/* About six significant digits, no exponent for everyday magnitudes,
+ * trailing zeros dropped; "-" for no value. */
+const char *output_number_short(char *buf, size_t n, double v);
+
 /* The result as JSON:
  *   {"kernel", "unit", "crs", "columns": [{"name","unit"}],
  *    "zones": [{"id","name","value","numerator","denominator",...}],

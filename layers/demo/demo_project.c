@@ -57,7 +57,36 @@ int gd_write_project(const char *dir, int gpkg, char *err, size_t errlen)
     }
     fputs("levels:\n"
           "  district: {layer: districts}\n"
-          "  street: {layer: streets}\n", f);
+          "  street: {layer: streets}\n"
+          "# The bureau's own additions: measures the plan leaves to national standards.\n"
+          "indicators:\n"
+          "  park_coverage:\n"
+          "    title: {zh: 公园绿地服务半径覆盖率, en: park service-radius coverage of residential "
+          "land}\n"
+          "    kernel: coverage\n"
+          "    inputs: {facilities: parks, target: residential}\n"
+          "    note: \"2021 城市体检 rule (the kernel's default): parks >= 5000 m2 serve 500 m, "
+          "2000-5000 m2 serve 300 m\"\n"
+          "  tax_per_mu:\n"
+          "    title: {zh: 亩均税收, en: tax per mu of industrial land}\n"
+          "    kernel: per-area\n"
+          "    inputs: {parcels: {role: parcels, select: {class: [M]}}}\n"
+          "    params: {value_field: tax}\n"
+          "    unit: 万元/mu\n"
+          "targets:\n"
+          "  - id: gb55014_park_coverage\n"
+          "    indicator: park_coverage\n"
+          "    level: street\n"
+          "    zone: each\n"
+          "    compare: \">\"\n"
+          "    value: 80\n"
+          "    unit: \"%\"\n"
+          "    binding: true\n"
+          "    source:\n"
+          "      document: GB 55014-2021\n"
+          "      section: \"2.1.3\"\n"
+          "      text: \"公园绿地服务半径覆盖率 > 80 % (mandatory; as summarised in "
+          "planning/INDICATORS.md)\"\n", f);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

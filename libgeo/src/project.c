@@ -955,8 +955,6 @@ static void check_indicator(lg_project *p, pj_indicator *ind)
         if (!ind->reason)
             pj_error(p, &ind->pos, "indicator '%s': kernel none needs a reason (what is "
                                    "missing to measure it)", ind->id);
-        if (!ind->unit)
-            pj_error(p, &ind->pos, "indicator '%s': kernel none needs a unit", ind->id);
         return;
     }
     for (size_t i = 0; i < ind->ninputs; i++) {
@@ -1053,10 +1051,13 @@ static void check_target(lg_project *p, pj_target *t)
                  "layers/targets/README.md)", t->id, t->unit);
     } else if (ind && t->cmp != CMP_REPORT) {
         const char *iu = indicator_unit(ind);
-        if (!t->unit)
+        int idim = -1;
+        double ifac;
+        int dimensionless = iu && pj_unit(iu, &idim, &ifac) && idim == 0;
+        if (!t->unit && !dimensionless)
             pj_error(p, &t->pos, "target '%s' has no unit (the indicator is in %s)", t->id,
                      iu ? iu : "?");
-        else if (iu && !pj_unit_convert(1, iu, t->unit, &f))
+        else if (iu && t->unit && !pj_unit_convert(1, iu, t->unit, &f))
             pj_error(p, &t->pos, "target '%s': unit mismatch: the target is in %s but indicator "
                      "'%s' is in %s", t->id, t->unit, ind->id, iu);
     }
