@@ -7,7 +7,8 @@
 /* An indicator's inputs bound to project layers, per kernel slot. */
 typedef struct ev_binding {
     pj_layer *layer[3];
-    char *where[3]; /* the select clause (malloc'd), or NULL */
+    const pj_input *in[3];
+    char *where[3]; /* the select, as SQL-like text (malloc'd), or NULL */
 } ev_binding;
 
 /* Bind an indicator's inputs (b may be NULL: check only).  0 on success;
@@ -16,7 +17,8 @@ int ev_bind(const lg_project *p, const pj_indicator *ind, ev_binding *b, char *w
                     size_t n);
 void ev_binding_free(ev_binding *b);
 
-/* A layer as loaded: a project layer with an optional extra filter. */
+/* A layer as loaded: a project layer, or a view of it keeping the
+ * features an input's select matches (where: its description). */
 typedef struct ev_unit {
     const pj_layer *pl;
     char *where;

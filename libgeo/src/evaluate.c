@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "measure_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* Opening layers                                                      */
@@ -222,6 +223,7 @@ int ev_bind(const lg_project *p, const pj_indicator *ind, ev_binding *b, char *w
         }
         if (b) {
             b->layer[s] = l;
+            b->in[s] = in;
             b->where[s] = where;
         } else {
             free(where);
@@ -275,13 +277,59 @@ const char *ev_str(lg_evaluation *ev, const char *s)
     return d;
 }
 
-/* The load unit for (layer, where); created when new.  NULL on failure. */
-static ev_unit *unit_for(lg_ctx *ctx, lg_evaluation *ev, const pj_layer *pl, const char *where)
+/* keep[i] = 1 for the features of the loaded layer that every select of
+ * the input matches (text equal, or numbers equal when both are numbers). */
+static void select_keep(const lg_layer *layer, const pj_layer *pl, const pj_input *in,
+                        unsigned char *keep)
+{
+    size_t n = lg_layer_size(layer);
+    memset(keep, 1, n);
+    for (size_t j = 0; in && j < in->nsel; j++) {
+        int fi = lg_layer_field_index(layer, pj_field(pl, in->sel[j].field));
+        if (fi < 0) {
+            memset(keep, 0, n);
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!keep[i])
+                continue;
+            const char *t = lg_layer_text(layer, i, (size_t)fi);
+            double x;
+            int isnum = !t && lg_layer_number(layer, i, (size_t)fi, &x);
+            int match = 0;
+            for (size_t k = 0; k < in->sel[j].n && !match; k++) {
+                const char *v = in->sel[j].values[k];
+                if (t) {
+                    match = strcmp(t, v) == 0;
+                } else if (isnum) {
+                    char *end;
+                    double y = strtod(v, &end);
+                    match = *v && !*end && x == y;
+                }
+            }
+            keep[i] = (unsigned char)match;
+        }
+    }
+}
+
+/* The unit for (layer, where): the project layer itself (where NULL),
+ * opened now and loaded with the others, or a view of its loaded unit
+ * keeping what the input's select matches (made after loading).  NULL on
+ * failure. */
+static ev_unit *unit_for(lg_ctx *ctx, lg_evaluation *ev, const pj_layer *pl, const char *where,
+                         const pj_input *in)
 {
     for (size_t i = 0; i < ev->nunits; i++) {
         ev_unit *u = &ev->units[i];
         if (u->pl == pl && ((!u->where && !where) || (u->where && where && !strcmp(u->where, where))))
             return u;
+    }
+    lg_layer *base = NULL;
+    if (where) {
+        ev_unit *b = unit_for(ctx, ev, pl, NULL, NULL);
+        if (!b)
+            return NULL;
+        base = b->layer;
     }
     ev_unit *v = realloc(ev->units, (ev->nunits + 1) * sizeof *v);
     if (!v) {
@@ -292,10 +340,19 @@ static ev_unit *unit_for(lg_ctx *ctx, lg_evaluation *ev, const pj_layer *pl, con
     ev_unit *u = &v[ev->nunits];
     memset(u, 0, sizeof *u);
     u->pl = pl;
-    u->where = where ? strdup(where) : NULL;
-    u->layer = open_pj_layer(ctx, ev->p, pl, where);
-    if (!u->layer) {
-        free(u->where);
+    if (where) {
+        unsigned char *keep = lg_calloc(ctx, lg_layer_size(base) ? lg_layer_size(base) : 1, 1);
+        if (!keep)
+            return NULL;
+        select_keep(base, pl, in, keep);
+        u->layer = lg_layer_view(ctx, base, keep, where);
+        free(keep);
+        u->where = u->layer ? strdup(where) : NULL;
+    } else {
+        u->layer = open_pj_layer(ctx, ev->p, pl, NULL);
+    }
+    if (!u->layer || (where && !u->where)) {
+        lg_layer_close(ctx, u->layer);
         return NULL;
     }
     ev->nunits++;
@@ -666,10 +723,10 @@ lg_evaluation *lg_project_evaluate(lg_ctx *ctx, lg_project *p, const char *const
     if (!ev->zones || !ev->runs)
         return lg_evaluation_free(ctx, ev);
 
-    /* the layers: each level's, and each indicator input (with its filter) */
+    /* every layer used, read once: the levels' and the indicators' inputs */
     for (size_t li = 0; li < nl; li++) {
         pj_layer *l = pj_find_layer(p, p->levels[li].layer);
-        if (l && !unit_for(ctx, ev, l, NULL))
+        if (l && !unit_for(ctx, ev, l, NULL, NULL))
             return lg_evaluation_free(ctx, ev);
     }
     for (size_t ii = 0; ii < ni; ii++) {
@@ -678,24 +735,39 @@ lg_evaluation *lg_project_evaluate(lg_ctx *ctx, lg_project *p, const char *const
         if (ev_bind(p, &p->inds[ii], &b, why, sizeof why) != 0)
             continue;
         for (size_t s = 0; s < 3; s++) {
-            if (b.layer[s] && !unit_for(ctx, ev, b.layer[s], b.where[s])) {
+            if (b.layer[s] && !unit_for(ctx, ev, b.layer[s], NULL, NULL)) {
                 ev_binding_free(&b);
                 return lg_evaluation_free(ctx, ev);
             }
         }
         ev_binding_free(&b);
     }
-    lg_layer **ls = lg_malloc(ctx, (ev->nunits ? ev->nunits : 1) * sizeof *ls);
+    size_t nbase = ev->nunits;
+    lg_layer **ls = lg_malloc(ctx, (nbase ? nbase : 1) * sizeof *ls);
     if (!ls)
         return lg_evaluation_free(ctx, ev);
-    for (size_t i = 0; i < ev->nunits; i++)
+    for (size_t i = 0; i < nbase; i++)
         ls[i] = ev->units[i].layer;
     const char *crs_def = p->crs && strcmp(p->crs, "auto") != 0 ? p->crs : NULL;
-    ev->crs = lg_layers_working_crs(ctx, ls, ev->nunits, crs_def);
-    lg_status st = ev->crs ? lg_layers_load(ctx, ls, ev->nunits, ev->crs) : lg_ctx_errno(ctx);
+    ev->crs = lg_layers_working_crs(ctx, ls, nbase, crs_def);
+    lg_status st = ev->crs ? lg_layers_load(ctx, ls, nbase, ev->crs) : lg_ctx_errno(ctx);
     free(ls);
     if (st != LG_OK)
         return lg_evaluation_free(ctx, ev);
+    /* the inputs' selects: views of the loaded layers */
+    for (size_t ii = 0; ii < ni; ii++) {
+        ev_binding b;
+        char why[512];
+        if (ev_bind(p, &p->inds[ii], &b, why, sizeof why) != 0)
+            continue;
+        for (size_t s = 0; s < 3; s++) {
+            if (b.layer[s] && b.where[s] && !unit_for(ctx, ev, b.layer[s], b.where[s], b.in[s])) {
+                ev_binding_free(&b);
+                return lg_evaluation_free(ctx, ev);
+            }
+        }
+        ev_binding_free(&b);
+    }
 
     for (size_t li = 0; li < nl; li++) {
         const pj_level *lv = &p->levels[li];

@@ -71,6 +71,8 @@ struct lg_layer {
     /* built on first use by the kernels (measure_internal.h) */
     double *boxes;
     lg_index *index;
+    /* a view (lg_layer_view): geometries and text borrowed from its base */
+    int view;
 };
 
 /* ------------------------------------------------------------------ */
@@ -583,13 +585,13 @@ fail:
 static void free_loaded(lg_ctx *ctx, lg_layer *L)
 {
     GEOSContextHandle_t g = lg_ctx_geos(ctx);
-    for (size_t i = 0; i < L->n; i++)
+    for (size_t i = 0; i < L->n && !L->view; i++)
         GEOSGeom_destroy_r(g, L->geoms[i]);
     free(L->geoms);
     free(L->fids);
     for (size_t f = 0; L->cols && f < L->nfields; f++) {
         column *c = &L->cols[f];
-        if (c->text)
+        if (c->text && !L->view)
             for (size_t i = 0; i < L->n; i++)
                 free(c->text[i]);
         free(c->text);
@@ -1416,4 +1418,89 @@ lg_status lg_layer_area(lg_ctx *ctx, const lg_layer *L, double *planar_m2, doubl
     proj_destroy(inv);
     *ellipsoidal_m2 = ell;
     return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* views                                                               */
+
+lg_layer *lg_layer_view(lg_ctx *ctx, const lg_layer *B, const unsigned char *keep,
+                        const char *description)
+{
+    if (!B->loaded_flag) {
+        lg_error(ctx, LG_ERR_ARG, "%s: a view needs a loaded layer", B->source);
+        return NULL;
+    }
+    lg_layer *L = lg_calloc(ctx, 1, sizeof *L);
+    if (!L)
+        return NULL;
+    L->view = 1;
+    L->loaded_flag = 1;
+    size_t n = 0;
+    for (size_t i = 0; i < B->n; i++)
+        n += keep[i] != 0;
+    L->source = lg_strdup(ctx, B->source);
+    L->name = lg_strdup(ctx, B->name);
+    L->driver = lg_strdup(ctx, B->driver);
+    L->geom_type_name = lg_strdup(ctx, B->geom_type_name);
+    L->where = description ? lg_strdup(ctx, description) : NULL;
+    L->kind = B->kind;
+    L->declared_count = (long long)n;
+    L->src_crs_stated = B->src_crs_stated;
+    L->datum = B->datum;
+    L->invalid = B->invalid;
+    L->encoding = B->encoding;
+    L->encoding_source = B->encoding_source;
+    L->src_crs = B->src_crs ? lg_crs_clone(ctx, B->src_crs) : NULL;
+    L->crs = B->crs ? lg_crs_clone(ctx, B->crs) : NULL;
+    L->nfields = B->nfields;
+    L->fields = lg_calloc(ctx, B->nfields ? B->nfields : 1, sizeof *L->fields);
+    L->cols = lg_calloc(ctx, B->nfields ? B->nfields : 1, sizeof *L->cols);
+    L->geoms = lg_malloc(ctx, (n ? n : 1) * sizeof *L->geoms);
+    L->fids = lg_malloc(ctx, (n ? n : 1) * sizeof *L->fids);
+    int ok = L->source && L->name && L->driver && L->geom_type_name &&
+             (!description || L->where) && (!B->src_crs || L->src_crs) && (!B->crs || L->crs) &&
+             L->fields && L->cols && L->geoms && L->fids;
+    for (size_t f = 0; ok && f < B->nfields; f++) {
+        L->fields[f] = B->fields[f];
+        L->fields[f].name = lg_strdup(ctx, B->fields[f].name);
+        column *c = &L->cols[f];
+        const column *bc = &B->cols[f];
+        c->type = bc->type;
+        if (!L->fields[f].name ||
+            (bc->num && !(c->num = lg_malloc(ctx, (n ? n : 1) * sizeof *c->num))) ||
+            (bc->set && !(c->set = lg_malloc(ctx, n ? n : 1))) ||
+            (bc->text && !(c->text = lg_malloc(ctx, (n ? n : 1) * sizeof *c->text))))
+            ok = 0;
+    }
+    if (!ok)
+        return lg_layer_close(ctx, L);
+    for (size_t i = 0, k = 0; i < B->n; i++) {
+        if (!keep[i])
+            continue;
+        L->geoms[k] = B->geoms[i];
+        L->fids[k] = B->fids[i];
+        for (size_t f = 0; f < B->nfields; f++) {
+            const column *bc = &B->cols[f];
+            if (bc->num)
+                L->cols[f].num[k] = bc->num[i];
+            if (bc->set)
+                L->cols[f].set[k] = bc->set[i];
+            if (bc->text)
+                L->cols[f].text[k] = bc->text[i];
+        }
+        k++;
+    }
+    L->n = L->cap = n;
+    L->stats.read = L->stats.loaded = n;
+    L->extent[0] = L->extent[1] = INFINITY;
+    L->extent[2] = L->extent[3] = -INFINITY;
+    GEOSContextHandle_t h = lg_ctx_geos(ctx);
+    for (size_t i = 0; i < n; i++) {
+        double x0, y0, x1, y1;
+        if (GEOSGeom_getExtent_r(h, L->geoms[i], &x0, &y0, &x1, &y1)) {
+            L->extent[0] = fmin(L->extent[0], x0), L->extent[1] = fmin(L->extent[1], y0);
+            L->extent[2] = fmax(L->extent[2], x1), L->extent[3] = fmax(L->extent[3], y1);
+        }
+    }
+    return L;
 }
