@@ -29,15 +29,6 @@
 static char g_demo[1024];   /* the demo workspace */
 static char g_project[1200]; /* its project.yaml */
 
-/* Known bugs are skipped unless LG_TEST_KNOWN_BUGS is set. */
-#define KNOWN_BUG(what)                                                                      \
-    do {                                                                                     \
-        if (!getenv("LG_TEST_KNOWN_BUGS")) {                                                 \
-            fprintf(stderr, "SKIP %s: known bug: %s\n", __func__, what);                     \
-            skip();                                                                          \
-        }                                                                                    \
-    } while (0)
-
 static int group_setup(void **state)
 {
     if (lg_cli_group_setup(state) != 0)
@@ -563,7 +554,7 @@ static void test_failed_run_writes_nothing(void **state)
 
 /* A run that fails while putting its files in place (results.gpkg cannot
  * replace what is there: a non-empty directory) must replace no file.
- * BUG: eval_write.c lg_evaluation_write renames the four files one by one;
+ * Was a bug (fixed): eval_write.c lg_evaluation_write renames the four files one by one;
  * when the third rename fails, indicators.csv and indicators.json have
  * already replaced the old ones (and the message says nothing of it).
  * Repro: mkdir -p out/results.gpkg/x; echo old > out/indicators.csv;
@@ -571,7 +562,6 @@ static void test_failed_run_writes_nothing(void **state)
 static void test_failed_write_replaces_nothing(void **state)
 {
     (void)state;
-    KNOWN_BUG("lg_evaluation_write replaces the first files when a later rename fails");
     TEST_DIR(d);
     char f[1200], out[1300], csv[1500], p[1500];
     snprintf(out, sizeof out, "%s/evaluation", d);

@@ -37,15 +37,6 @@
         snprintf(var, sizeof var, "%s", t_);                                                 \
     } while (0)
 
-/* Known bugs are skipped unless LG_TEST_KNOWN_BUGS is set. */
-#define KNOWN_BUG(what)                                                                      \
-    do {                                                                                     \
-        if (!getenv("LG_TEST_KNOWN_BUGS")) {                                                 \
-            fprintf(stderr, "SKIP %s: known bug: %s\n", __func__, what);                     \
-            skip();                                                                          \
-        }                                                                                    \
-    } while (0)
-
 /* |got - want| <= 1e-9 |want| (and 1e-12 absolute, for want = 0). */
 #define assert_rel(got, want)                                                                \
     do {                                                                                     \
@@ -512,16 +503,13 @@ static void test_hand_boundaries(void **state)
 
 /* An indicator with a select on its first input and a second input whose
  * role no layer has: no data, naming the missing role.
- * BUG: evaluate.c ev_bind returns -1 for the missing role of the second
+ * Was a bug (fixed): evaluate.c ev_bind returns -1 for the missing role of the second
  * slot without freeing the select clause it already stored in b->where[0]
  * (lg_project_evaluate and run_one then skip ev_binding_free): a leak per
  * level, which LeakSanitizer reports (build with LIBGEO_SANITIZE=ON). */
 static void test_no_data_second_input(void **state)
 {
     (void)state;
-#if defined(__SANITIZE_ADDRESS__)
-    KNOWN_BUG("ev_bind leaks the first slot's select when a later slot has no layer");
-#endif
     TEST_DIR(d);
     char f[1200];
     write_hand(d, f, sizeof f);

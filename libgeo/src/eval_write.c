@@ -379,14 +379,60 @@ static int write_report(const lg_evaluation *ev, const char *path)
 
 /* ------------------------------------------------------------------ */
 
+#define NOUT (sizeof OUT_FILES / sizeof OUT_FILES[0])
+
 static void remove_tmp_dir(const char *tmp)
 {
     char p[4400];
-    for (size_t i = 0; i < sizeof OUT_FILES / sizeof OUT_FILES[0]; i++) {
+    for (size_t i = 0; i < NOUT; i++) {
         snprintf(p, sizeof p, "%s/%s", tmp, OUT_FILES[i]);
+        unlink(p);
+        snprintf(p, sizeof p, "%s/old.%s", tmp, OUT_FILES[i]);
         unlink(p);
     }
     rmdir(tmp);
+}
+
+/* Move the new files from tmp into dir, all or nothing: each existing file
+ * is first moved aside into tmp (old.NAME); if any step fails, the files
+ * moved in are taken back out and the old ones restored. */
+static lg_status move_into_place(lg_ctx *ctx, const char *tmp, const char *dir)
+{
+    char src[4400], dst[4400], old[4400];
+    int aside[NOUT] = {0}, placed[NOUT] = {0};
+    lg_status s = LG_OK;
+    for (size_t i = 0; i < NOUT && s == LG_OK; i++) {
+        snprintf(dst, sizeof dst, "%s/%s", dir, OUT_FILES[i]);
+        snprintf(old, sizeof old, "%s/old.%s", tmp, OUT_FILES[i]);
+        struct stat st;
+        if (lstat(dst, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode) || rename(dst, old) != 0)
+            s = lg_error(ctx, LG_ERR_IO, "%s: cannot replace: %s", dst,
+                         S_ISDIR(st.st_mode) ? "it is a directory" : strerror(errno));
+        else
+            aside[i] = 1;
+    }
+    for (size_t i = 0; i < NOUT && s == LG_OK; i++) {
+        snprintf(src, sizeof src, "%s/%s", tmp, OUT_FILES[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, OUT_FILES[i]);
+        if (rename(src, dst) != 0)
+            s = lg_error(ctx, LG_ERR_IO, "cannot rename %s to %s: %s", src, dst,
+                         strerror(errno));
+        else
+            placed[i] = 1;
+    }
+    if (s != LG_OK) {
+        for (size_t i = 0; i < NOUT; i++) {
+            snprintf(dst, sizeof dst, "%s/%s", dir, OUT_FILES[i]);
+            snprintf(old, sizeof old, "%s/old.%s", tmp, OUT_FILES[i]);
+            if (placed[i])
+                unlink(dst);
+            if (aside[i])
+                rename(old, dst);
+        }
+    }
+    return s;
 }
 
 lg_status lg_evaluation_write(lg_ctx *ctx, const lg_evaluation *ev, const char *dir,
@@ -419,14 +465,8 @@ lg_status lg_evaluation_write(lg_ctx *ctx, const lg_evaluation *ev, const char *
     snprintf(path, sizeof path, "%s/report.md", tmp);
     if (s == LG_OK && write_report(ev, path) != 0)
         s = lg_error(ctx, LG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-    for (size_t i = 0; s == LG_OK && i < sizeof OUT_FILES / sizeof OUT_FILES[0]; i++) {
-        char to[4400];
-        snprintf(path, sizeof path, "%s/%s", tmp, OUT_FILES[i]);
-        snprintf(to, sizeof to, "%s/%s", dir, OUT_FILES[i]);
-        if (rename(path, to) != 0)
-            s = lg_error(ctx, LG_ERR_IO, "cannot rename %s to %s: %s", path, to,
-                         strerror(errno));
-    }
+    if (s == LG_OK)
+        s = move_into_place(ctx, tmp, dir);
     remove_tmp_dir(tmp);
     return s;
 }

@@ -178,8 +178,19 @@ static char *sql_quote_list(const lg_layer *layer, const char *field, const pj_s
     return out;
 }
 
-int ev_bind(const lg_project *p, const pj_indicator *ind, ev_binding *b, char *why,
-                   size_t n)
+static int bind_inputs(const lg_project *p, const pj_indicator *ind, ev_binding *b, char *why,
+                       size_t n);
+
+int ev_bind(const lg_project *p, const pj_indicator *ind, ev_binding *b, char *why, size_t n)
+{
+    int rc = bind_inputs(p, ind, b, why, n);
+    if (rc != 0 && b)
+        ev_binding_free(b); /* what the earlier slots had bound */
+    return rc;
+}
+
+static int bind_inputs(const lg_project *p, const pj_indicator *ind, ev_binding *b, char *why,
+                       size_t n)
 {
     const pj_kernel *k = pj_kernel_find(ind->kernel);
     if (b)
@@ -243,11 +254,8 @@ int ev_bind(const lg_project *p, const pj_indicator *ind, ev_binding *b, char *w
                 if (strcmp(ind->inputs[j].slot, slot) == 0)
                     l = pj_layer_for_role(p, ind->inputs[j].role, &amb);
         }
-        if (l && !resolve_field(l, ind->params[i].value, why, n)) {
-            if (b)
-                ev_binding_free(b);
+        if (l && !resolve_field(l, ind->params[i].value, why, n))
             return -1;
-        }
     }
     return 0;
 }

@@ -5,6 +5,7 @@
  * on, so `geoplan validate` shows all of them at once.  Included target sets
  * are read first, whatever the key order, so a project's indicators and
  * targets merge over theirs field by field. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -169,9 +170,28 @@ static pj_pos pos_of(const rd *r, const yd_node *n)
     return pos;
 }
 
+/* Report keys that appear twice in mapping n. */
+static void check_dups(rd *r, yd_node *n, const char *what)
+{
+    size_t m = yd_map_size(n);
+    for (size_t i = 0; i < m; i++) {
+        yd_node *kn;
+        const char *k = yd_map_key(r->d, n, i, &kn);
+        for (size_t j = 0; k && j < i; j++) {
+            const char *prev = yd_map_key(r->d, n, j, NULL);
+            if (prev && strcmp(prev, k) == 0) {
+                pj_pos pos = pos_of(r, kn);
+                pj_error(r->p, &pos, "duplicate key '%s' in %s", k, what);
+                break;
+            }
+        }
+    }
+}
+
 /* Check that every key of mapping n is in `known`; report the others. */
 static void check_keys(rd *r, yd_node *n, const char *what, const char *const *known)
 {
+    check_dups(r, n, what);
     size_t m = yd_map_size(n);
     for (size_t i = 0; i < m; i++) {
         yd_node *kn;
@@ -179,13 +199,6 @@ static void check_keys(rd *r, yd_node *n, const char *what, const char *const *k
         int ok = 0;
         for (size_t j = 0; k && known[j]; j++)
             ok |= strcmp(known[j], k) == 0;
-        for (size_t j = 0; k && j < i; j++) {
-            const char *prev = yd_map_key(r->d, n, j, NULL);
-            if (prev && strcmp(prev, k) == 0) {
-                pj_pos pos = pos_of(r, kn);
-                pj_error(r->p, &pos, "duplicate key '%s' in %s", k, what);
-            }
-        }
         if (!ok) {
             char list[512] = "";
             for (size_t j = 0; known[j]; j++) {
@@ -299,8 +312,13 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *canon(yd_doc *d, yd_node *n)
+/* Deeper than any real definition: a recursive alias (&a … *a) loops. */
+#define CANON_MAX_DEPTH 32
+
+static char *canon(yd_doc *d, yd_node *n, int depth)
 {
+    if (depth > CANON_MAX_DEPTH)
+        return NULL;
     if (yd_is_scalar(n))
         return lg_sprintf(NULL, "\"%s\"", yd_text(n));
     size_t m = yd_is_map(n) ? yd_map_size(n) : yd_seq_size(n);
@@ -309,7 +327,14 @@ static char *canon(yd_doc *d, yd_node *n)
         return NULL;
     size_t len = 3;
     for (size_t i = 0; i < m; i++) {
-        char *v = canon(d, yd_is_map(n) ? yd_map_value(d, n, i) : yd_seq_item(d, n, i));
+        char *v = canon(d, yd_is_map(n) ? yd_map_value(d, n, i) : yd_seq_item(d, n, i),
+                        depth + 1);
+        if (!v) {
+            for (size_t k = 0; k < i; k++)
+                free(parts[k]);
+            free(parts);
+            return NULL;
+        }
         parts[i] = yd_is_map(n) ? lg_sprintf(NULL, "%s:%s", yd_map_key(d, n, i, NULL), v ? v : "")
                                 : (v ? strdup(v) : NULL);
         free(v);
@@ -375,6 +400,7 @@ static void read_input(rd *r, const char *slot, yd_node *n, pj_input *in)
     if ((v = yd_map_get(r->d, n, "optional")))
         bool_of(r, v, "optional", &in->optional);
     if ((v = yd_map_get(r->d, n, "select")) && need_map(r, v, "select")) {
+        check_dups(r, v, "select");
         size_t m = yd_map_size(v);
         in->sel = calloc(m ? m : 1, sizeof *in->sel);
         for (size_t i = 0; in->sel && i < m; i++) {
@@ -422,6 +448,7 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
     if ((v = yd_map_get(r->d, n, "reason")))
         ind->reason = text_of(r, v, "reason");
     if ((v = yd_map_get(r->d, n, "inputs")) && need_map(r, v, "inputs")) {
+        check_dups(r, v, "inputs");
         for (size_t i = 0; i < yd_map_size(v); i++) {
             const char *slot = yd_map_key(r->d, v, i, NULL);
             pj_input in;
@@ -442,6 +469,7 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
         }
     }
     if ((v = yd_map_get(r->d, n, "params")) && need_map(r, v, "params")) {
+        check_dups(r, v, "params");
         for (size_t i = 0; i < yd_map_size(v); i++) {
             const char *key = pj_str(r->p, yd_map_key(r->d, v, i, NULL));
             yd_node *val = yd_map_value(r->d, v, i);
@@ -466,6 +494,7 @@ static void read_indicators(rd *r, yd_node *n)
 {
     if (!need_map(r, n, "indicators"))
         return;
+    check_dups(r, n, "indicators");
     for (size_t i = 0; i < yd_map_size(n); i++) {
         yd_node *kn;
         const char *id = yd_map_key(r->d, n, i, &kn);
@@ -480,7 +509,12 @@ static void read_indicators(rd *r, yd_node *n)
             pj_error(r->p, &pos, "indicator id '%s': use lower-case letters, digits and _, "
                                  "starting with a letter", id);
         pj_indicator *ind = pj_find_indicator(r->p, id);
-        char *c = r->set ? canon(r->d, def) : NULL;
+        char *c = r->set ? canon(r->d, def, 0) : NULL;
+        if (r->set && !c) {
+            pj_error(r->p, &pos, "indicator '%s' nests deeper than %d levels (a recursive alias "
+                     "&name … *name?)", id, CANON_MAX_DEPTH);
+            continue;
+        }
         if (ind && r->set) {
             /* defined by two target sets: they must agree */
             if (ind->canon && c && strcmp(ind->canon, c) != 0)
@@ -684,6 +718,7 @@ static void read_layers(rd *r, yd_node *n)
             pj_error(r->p, &pos, "layer '%s' has no path (expected path: FILE, relative to the "
                                  "project file, or PG:…)", name);
         if ((v = yd_map_get(r->d, def, "fields")) && need_map(r, v, "fields")) {
+            check_dups(r, v, "fields");
             for (size_t k = 0; k < yd_map_size(v); k++) {
                 pj_kv *f = grow((void **)&l->fields, &l->nfields, sizeof *f);
                 if (!f)
@@ -702,6 +737,7 @@ static void read_levels(rd *r, yd_node *n)
 {
     if (!need_map(r, n, "levels"))
         return;
+    check_dups(r, n, "levels");
     static const char *const known[] = {"layer", "id", "name", NULL};
     for (size_t i = 0; i < yd_map_size(n); i++) {
         yd_node *kn;
@@ -876,18 +912,23 @@ static void read_project(rd *r, yd_node *root)
 
 static void load_file(lg_project *p, const char *path, const pj_pos *from, int want_set)
 {
-    for (size_t i = 0; i < p->nincluded; i++) {
-        if (strcmp(p->included[i], path) == 0) {
+    char *real = realpath(path, NULL);
+    const char *key = pj_str(p, real ? real : path);
+    free(real);
+    for (size_t i = 0; key && i < p->nincluded; i++) {
+        if (strcmp(p->included[i], key) == 0) {
             pj_error(p, from, "'%s' is included twice", path);
             return;
         }
     }
     const char *file = pj_str(p, path);
     const char **inc = realloc(p->included, (p->nincluded + 1) * sizeof *inc);
-    if (!file || !inc)
+    if (!inc)
         return;
     p->included = inc;
-    p->included[p->nincluded++] = file;
+    if (!file || !key)
+        return;
+    p->included[p->nincluded++] = key;
 
     yd_doc d;
     char err[1024];

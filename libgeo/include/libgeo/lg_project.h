@@ -89,7 +89,8 @@ typedef struct lg_evaluation lg_evaluation;
 
 /**
  * Evaluate a checked project: read each layer once into one working CRS,
- * run every indicator at every zone level, compare with the targets.
+ * run every indicator at every zone level, compare with the targets.  The
+ * evaluation borrows from the project: free it before the project.
  * NULL on failure (bad input, cancelled) with the context's error set.
  * Options: none yet (NULL).
  */
@@ -131,7 +132,8 @@ typedef struct lg_eval_row {
     int baseline_year;
 } lg_eval_row;
 
-/** Row i (borrowed strings, valid while the evaluation lives). */
+/** Row i (borrowed strings, valid while the evaluation and its project
+ *  live). */
 LG_API const lg_eval_row *lg_evaluation_row(const lg_evaluation *ev, size_t i);
 
 /** Number of binding targets not met (rows with binding and NOT_MET). */
