@@ -45,11 +45,16 @@ for s in "${SCALES[@]}"; do
   measure "$d/readall.time" "$BUILD/bench/bench_readall" "$city" > "$d/readall.json"
   measure "$d/libgeo1.time" "$BUILD/bench/bench_workload" "$city" --threads 1 --out "$d/libgeo1.json" > /dev/null
   measure "$d/libgeo2.time" "$BUILD/bench/bench_workload" "$city" --threads 2 --out "$d/libgeo2.json" > /dev/null
+  # the same workload as one project file through `geoplan evaluate` (reads,
+  # views, every indicator at both levels, comparisons, the four output files)
+  cp tests/data/projects/demo_postgis.yaml "$city/bench_project.yaml"
+  measure "$d/evaluate.time" "$BUILD/cli/geoplan" evaluate "$city/bench_project.yaml" \
+    --out "$d/evaluate" --quiet 2>/dev/null
   measure "$d/postgis.time" bash "$PEERS/postgis_metrics.sh" "$city" "$d/postgis.json" > /dev/null 2>"$d/postgis.log"
   if [ -z "${BENCH_SKIP_GEOPANDAS:-}" ]; then
     measure "$d/geopandas.time" /usr/bin/python3 "$PEERS/geopandas_metrics.py" "$city" --out "$d/geopandas.json" > /dev/null
   fi
-  for r in demo readall libgeo1 libgeo2 postgis geopandas; do
+  for r in demo readall libgeo1 libgeo2 evaluate postgis geopandas; do
     [ -f "$d/$r.time" ] && row "$s | $r" "$d/$r.time"
   done
   python3 "$PEERS/compare.py" "$d/libgeo2.json" "$d/postgis.json" > "$d/compare-postgis.txt"

@@ -32,6 +32,8 @@ typedef struct ev_run {
     const char *variant; /* kernel, inputs, parameters */
     const char *unit;    /* the indicator's unit */
     int col;             /* the value column in r's tables */
+    size_t level;        /* the zone level's index */
+    int shared;          /* r belongs to an earlier run (same kernel, inputs, parameters) */
     double scale;        /* column unit -> indicator unit */
 } ev_run;
 

@@ -229,7 +229,8 @@ static int write_gpkg(lg_ctx *ctx, const lg_evaluation *ev, const char *path)
     /* detail layers: uncovered areas, sites … */
     for (size_t ii = 0; ii < p->ninds && !rc; ii++) {
         for (size_t li = 0; li < nl && !rc; li++) {
-            const lg_result *r = ev->runs[ii * nl + li].r;
+            const ev_run *run = &ev->runs[ii * nl + li];
+            const lg_result *r = run->shared ? NULL : run->r; /* shared: written once */
             for (size_t d = 0; r && d < lg_result_detail_count(r) && !rc; d++) {
                 const lg_table *dt = lg_result_detail(r, d);
                 char name[256];

@@ -466,10 +466,21 @@ static lg_status run_one(lg_ctx *ctx, lg_evaluation *ev, const pj_indicator *ind
     run->variant = ev_str(ev, variant);
 
     lg_status st = LG_OK;
+    /* indicators that are columns of one measure (km and km/km2 of the same
+     * roads) share one kernel run */
+    lg_result *same = NULL;
+    for (size_t i = 0; !run->reason && i < ev->p->ninds * ev->p->nlevels; i++) {
+        const ev_run *o = &ev->runs[i];
+        if (o != run && o->r && o->level == run->level && o->variant &&
+            !strcmp(o->variant, run->variant))
+            same = o->r;
+    }
     if (!run->reason) {
-        lg_result *r = NULL;
+        lg_result *r = same;
         lg_ctx_clear_error(ctx);
-        if (!strcmp(k->name, "length-density"))
+        if (same)
+            run->shared = 1;
+        else if (!strcmp(k->name, "length-density"))
             r = lg_length_density(ctx, zones, L[0], L[1], options);
         else if (!strcmp(k->name, "length-share"))
             r = lg_length_share(ctx, zones, L[0], options);
@@ -795,6 +806,7 @@ lg_evaluation *lg_project_evaluate(lg_ctx *ctx, lg_project *p, const char *const
         for (size_t li = 0; li < nl; li++, done++) {
             if (!lg_progress(ctx, (double)done / (double)(ni * nl), p->inds[ii].id))
                 return lg_evaluation_free(ctx, ev);
+            ev->runs[ii * nl + li].level = li;
             if (run_one(ctx, ev, &p->inds[ii], &p->levels[li], ev->zones[li],
                         &ev->runs[ii * nl + li]) != LG_OK)
                 return lg_evaluation_free(ctx, ev);
@@ -814,7 +826,8 @@ lg_evaluation *lg_evaluation_free(lg_ctx *ctx, lg_evaluation *ev)
         return NULL;
     size_t nl = ev->p->nlevels;
     for (size_t i = 0; ev->runs && i < ev->p->ninds * nl; i++)
-        lg_result_free(ctx, ev->runs[i].r);
+        if (!ev->runs[i].shared)
+            lg_result_free(ctx, ev->runs[i].r);
     for (size_t i = 0; ev->zones && i < nl; i++)
         lg_zones_free(ctx, ev->zones[i]);
     for (size_t i = 0; i < ev->nunits; i++) {
