@@ -536,15 +536,15 @@ static void test_indicator_errors(void **state)
          /* 38 */ "    kernel: none",
          /* 39 */ "    unit: count");
     p = load(f);
-    EXPECT_ERROR(p, f, 7, 3, "'a_kernel'", "unknown kernel 'lenght-density'", "length-density",
+    EXPECT_ERROR(p, f, 8, 13, "'a_kernel'", "unknown kernel 'lenght-density'", "length-density",
                  "overlap");
-    /* the input's position is its value (the role) */
+    /* positions are the offending value: the kernel, the role, the column, the unit */
     EXPECT_ERROR(p, f, 14, 19, "'b_slot'", "no input 'denominatr'", "lines, denominator");
     EXPECT_ERROR(p, f, 15, 3, "'c_missing'", "coverage", "needs input 'target'");
     EXPECT_ERROR(p, f, 22, 20, "'d_param'", "no parameter 'class_feild'", "class_field");
-    EXPECT_ERROR(p, f, 23, 3, "'e_column'", "no column 'lenght_m'");
-    EXPECT_ERROR(p, f, 27, 3, "'f_unit'", "unknown unit 'kms'");
-    EXPECT_ERROR(p, f, 32, 3, "'g_fit'", "'m2'", "numerator", "km");
+    EXPECT_ERROR(p, f, 26, 13, "'e_column'", "no column 'lenght_m'");
+    EXPECT_ERROR(p, f, 31, 11, "'f_unit'", "unknown unit 'kms'");
+    EXPECT_ERROR(p, f, 36, 11, "'g_fit'", "'m2'", "numerator", "km");
     EXPECT_ERROR(p, f, 37, 3, "'i_none'", "none", "reason");
     EXPECT_ERRORS(p, 8);
     unload(p);
@@ -833,8 +833,8 @@ static void test_includes(void **state)
     unload(p);
 }
 
-/* A YAML syntax error in an included set: the error is given at the
- * include (the project's FILE:LINE:COL) and names the set's own position. */
+/* A YAML syntax error in an included set: the error is given at the set's
+ * own FILE:LINE:COL (where an editor should jump) and names the include. */
 static void test_included_set_syntax_error(void **state)
 {
     (void)state;
@@ -850,8 +850,8 @@ static void test_included_set_syntax_error(void **state)
          /* 3 */ "  - s20_syntax");
     lg_project *p = load(f);
     char where[1300];
-    snprintf(where, sizeof where, "%s:3:9: YAML syntax", set);
-    EXPECT_ERROR(p, f, 3, 5, where, "mapping values are not allowed");
+    snprintf(where, sizeof where, "(included at %s:3:5)", f);
+    EXPECT_ERROR(p, set, 3, 9, "YAML syntax", "mapping values are not allowed", where);
     EXPECT_ERRORS(p, 1);
     unload(p);
 }

@@ -438,11 +438,11 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
     if ((v = yd_map_get(r->d, n, "title")))
         read_title(r, v, &ind->title_zh, &ind->title_en);
     if ((v = yd_map_get(r->d, n, "kernel")))
-        ind->kernel = text_of(r, v, "kernel");
+        ind->kernel = text_of(r, v, "kernel"), ind->kernel_pos = pos_of(r, v);
     if ((v = yd_map_get(r->d, n, "column")))
-        ind->column = text_of(r, v, "column");
+        ind->column = text_of(r, v, "column"), ind->column_pos = pos_of(r, v);
     if ((v = yd_map_get(r->d, n, "unit")))
-        ind->unit = text_of(r, v, "unit");
+        ind->unit = text_of(r, v, "unit"), ind->unit_pos = pos_of(r, v);
     if ((v = yd_map_get(r->d, n, "note")))
         ind->note = text_of(r, v, "note");
     if ((v = yd_map_get(r->d, n, "reason")))
@@ -933,7 +933,12 @@ static void load_file(lg_project *p, const char *path, const pj_pos *from, int w
     yd_doc d;
     char err[1024];
     if (yd_load(&d, path, err, sizeof err) != 0) {
-        pj_error(p, from, "%s", err);
+        /* err carries its own FILE:LINE:COL; say where it was included */
+        if (from && from->file)
+            pj_error(p, NULL, "%s (included at %s:%d:%d)", err, from->file, from->line,
+                     from->col);
+        else
+            pj_error(p, NULL, "%s", err);
         return;
     }
     rd r = {p, &d, file, NULL};
@@ -987,7 +992,7 @@ static void check_indicator(lg_project *p, pj_indicator *ind)
     const pj_kernel *k = pj_kernel_find(ind->kernel);
     if (!k) {
         if (ind->kernel)
-            pj_error(p, &ind->pos, "indicator '%s': unknown kernel '%s'; expected one of "
+            pj_error(p, &ind->kernel_pos, "indicator '%s': unknown kernel '%s'; expected one of "
                                    "length-density, length-share, area-share, count, per-area, "
                                    "coverage, overlap, none", ind->id, ind->kernel);
         return;
@@ -1036,19 +1041,20 @@ static void check_indicator(lg_project *p, pj_indicator *ind)
     for (size_t j = 0; k->columns[j]; j++)
         okcol |= strcmp(k->columns[j], col) == 0;
     if (!okcol)
-        pj_error(p, &ind->pos, "indicator '%s': kernel %s has no column '%s'", ind->id, k->name,
+        pj_error(p, ind->column ? &ind->column_pos : &ind->pos,
+                 "indicator '%s': kernel %s has no column '%s'", ind->id, k->name,
                  col);
     int dim;
     double f;
     const char *cu = pj_column_unit(ind, k);
     if (ind->unit && !pj_unit(ind->unit, &dim, &f))
-        pj_error(p, &ind->pos, "indicator '%s': unknown unit '%s' (see the unit list in "
+        pj_error(p, &ind->unit_pos, "indicator '%s': unknown unit '%s' (see the unit list in "
                  "layers/targets/README.md)", ind->id, ind->unit);
     else if (!ind->unit && okcol && !cu)
         pj_error(p, &ind->pos, "indicator '%s': column %s of %s has no fixed unit: say which "
                  "(unit: …)", ind->id, col, k->name);
     else if (ind->unit && cu && !pj_unit_convert(1, cu, ind->unit, &f))
-        pj_error(p, &ind->pos, "indicator '%s': unit '%s' does not fit column %s, which is in "
+        pj_error(p, &ind->unit_pos, "indicator '%s': unit '%s' does not fit column %s, which is in "
                  "%s", ind->id, ind->unit, col, cu);
 }
 

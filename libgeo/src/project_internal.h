@@ -40,7 +40,7 @@ typedef struct pj_indicator {
     pj_kv *params;
     size_t nparams;
     const char *canon; /* canonical text of the definition in its target set */
-    pj_pos pos;
+    pj_pos pos, kernel_pos, column_pos, unit_pos;
 } pj_indicator;
 
 typedef enum {

@@ -26,9 +26,14 @@ int yd_load(yd_doc *d, const char *path, char *err, size_t errlen)
     int ok = yaml_parser_load(&parser, &d->doc);
     if (!ok) {
         const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.context_mark;
-        snprintf(err, errlen, "%s:%zu:%zu: YAML syntax: %s%s%s", path, m->line + 1,
+        char began[96] = "";
+        if (parser.context && parser.problem &&
+            (parser.context_mark.line != m->line || parser.context_mark.column != m->column))
+            snprintf(began, sizeof began, " (it began at line %zu, column %zu)",
+                     parser.context_mark.line + 1, parser.context_mark.column + 1);
+        snprintf(err, errlen, "%s:%zu:%zu: YAML syntax: %s%s%s%s", path, m->line + 1,
                  m->column + 1, parser.problem ? parser.problem : "cannot parse",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
+                 parser.context ? " " : "", parser.context ? parser.context : "", began);
     } else {
         d->loaded = 1;
         d->path = strdup(path);
