@@ -1,7 +1,16 @@
 /* area-share: the dissolved cover inside each zone ÷ the zone (or ÷ a
  * denominator layer inside it).  Forest cover 森林覆盖率, green coverage
- * 绿化覆盖率, sponge-city share, development intensity 开发强度. */
+ * 绿化覆盖率, sponge-city share, development intensity 开发强度.
+ *
+ * Per zone, the covered area is area(zone ∩ ∪ cover).  Cover polygons
+ * whose boxes overlap no other's count their own area (clipped to the zone
+ * when they cross its boundary).  The others fall into clusters of
+ * overlapping boxes, and the area of each cluster's union inside the zone
+ * is found by boundary evaluation (below), without an overlay; a cluster
+ * the evaluation gives up on (near-degenerate input) is clipped and
+ * dissolved by GEOS, as everything was before. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,9 +20,247 @@ typedef struct area_job {
     const lg_zones *zones;
     const lg_layer *cover, *den;
     const lg_index *cidx, *didx;
-    double *covered_m2; /* per zone */
-    double *base_m2;    /* per zone: zone area, or zone ∩ denominator */
+    const double *cboxes; /* cover feature boxes */
+    double *covered_m2;   /* per zone */
+    double *base_m2;      /* per zone: zone area, or zone ∩ denominator */
 } area_job;
+
+/* ------------------------------------------------------------------ */
+/* the job                                                             */
+
+static size_t uf_find(size_t *par, size_t x)
+{
+    while (par[x] != x)
+        x = par[x] = par[par[x]];
+    return x;
+}
+
+typedef struct sweep_key {
+    double x0;
+    size_t i;
+} sweep_key;
+
+static int cmp_sweep(const void *a, const void *b)
+{
+    const sweep_key *p = a, *q = b;
+    if (p->x0 != q->x0)
+        return p->x0 < q->x0 ? -1 : 1;
+    return p->i < q->i ? -1 : p->i > q->i;
+}
+
+/* The per-zone state: the area (zone, or zone ∩ denominator), the cover
+ * features meeting it, and how. */
+typedef struct area_zone_st {
+    const GEOSGeometry *area;
+    double box[4];
+    int big;                          /* lg_intersection_local */
+    const GEOSPreparedGeometry *prep; /* NULL until needed */
+    lg_inner_grid grid;
+    lg_area_edges *clip;
+    int clip_built;
+    size_t *feat;        /* features meeting the area, in feature order */
+    unsigned char *cut;  /* per entry: crosses or touches its boundary */
+    size_t n;
+} area_zone_st;
+
+static lg_status zst_prepare(lg_worker *w, area_zone_st *z)
+{
+    if (!z->prep && !(z->prep = GEOSPrepare_r(w->geos, z->area)))
+        return lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot prepare a zone: %s", w->err);
+    return LG_OK;
+}
+
+/* The features meeting the area, classified as lg_clip_layer does (whole:
+ * ContainsProperly; else cut when they meet), without the intersections. */
+static lg_status classify(lg_worker *w, area_job *j, area_zone_st *z)
+{
+    GEOSContextHandle_t h = w->geos;
+    lg_ivec cand = {0};
+    if (!lg_index_query(j->cidx, z->box, &cand))
+        return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+    lg_status st = LG_OK;
+    z->feat = malloc((cand.n ? cand.n : 1) * sizeof *z->feat);
+    z->cut = malloc(cand.n ? cand.n : 1);
+    if (!z->feat || !z->cut)
+        st = lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+    int cells = (int)fmin(256, floor(sqrt((double)cand.n)));
+    if (st == LG_OK && cells >= 4)
+        lg_inner_grid_build(h, z->area, z->box, cells, &z->grid);
+    for (size_t k = 0; k < cand.n && st == LG_OK; k++) {
+        size_t f = cand.v[k];
+        int where = lg_inner_grid_holds(&z->grid, j->cboxes + 4 * f);
+        if (where < 0)
+            continue;
+        char inside = 1, meets = 1;
+        if (where == 0) {
+            if ((st = zst_prepare(w, z)) != LG_OK)
+                break;
+            const GEOSGeometry *g = lg_layer_geom(j->cover, f);
+            inside = GEOSPreparedContainsProperly_r(h, z->prep, g);
+            meets = inside == 0 ? GEOSPreparedIntersects_r(h, z->prep, g) : inside;
+            if (inside == 2 || meets == 2) {
+                st = lg_worker_fail(w, LG_ERR_GEOMETRY, "feature FID %lld of %s: %s",
+                                    lg_layer_fid(j->cover, f), lg_layer_source(j->cover),
+                                    w->err[0] ? w->err : "GEOS failed");
+                break;
+            }
+        }
+        if (!meets)
+            continue;
+        /* covered while touching the boundary from inside: whole */
+        if (inside != 1 && z->grid.cell && !z->clip_built) {
+            z->clip = lg_area_edges_new(h, z->area, z->box, z->prep, &z->grid);
+            z->clip_built = z->clip ? 1 : -1;
+        }
+        if (inside != 1 && z->clip && lg_covered_be(h, z->clip, lg_layer_geom(j->cover, f)) == 1)
+            inside = 1;
+        z->feat[z->n] = f;
+        z->cut[z->n++] = inside != 1;
+    }
+    lg_ivec_free(&cand);
+    return st;
+}
+
+/* The piece of feature entry k inside the area, into v: the feature itself
+ * (borrowed) or its intersection (owned); nothing when that has no area. */
+static lg_status piece_of(lg_worker *w, area_job *j, area_zone_st *z, size_t k, lg_pvec *v)
+{
+    const GEOSGeometry *g = lg_layer_geom(j->cover, z->feat[k]);
+    if (!z->cut[k])
+        return lg_pvec_push(w, v, g, 0);
+    GEOSGeometry *piece = lg_intersection_local(w->geos, z->area, z->big, g);
+    if (!piece)
+        return lg_worker_fail(w, LG_ERR_GEOMETRY, "feature FID %lld of %s: %s",
+                              lg_layer_fid(j->cover, z->feat[k]), lg_layer_source(j->cover),
+                              w->err[0] ? w->err : "GEOS failed");
+    if (GEOSisEmpty_r(w->geos, piece)) {
+        GEOSGeom_destroy_r(w->geos, piece);
+        return LG_OK;
+    }
+    return lg_pvec_push(w, v, piece, 1);
+}
+
+
+/* The area of the cluster of entries members[0..m): by boundary
+ * evaluation, else by GEOS (the pieces clipped and dissolved). */
+static lg_status cluster_area(lg_worker *w, area_job *j, area_zone_st *z, const size_t *members,
+                              size_t m, double *out)
+{
+    GEOSContextHandle_t h = w->geos;
+    lg_status st = LG_OK;
+    *out = 0;
+    if (m == 1) { /* one piece: its area */
+        lg_pvec v = {0};
+        st = piece_of(w, j, z, members[0], &v);
+        if (st == LG_OK && v.n)
+            GEOSArea_r(h, v.g[0], out);
+        lg_pvec_free(h, &v);
+        return st;
+    }
+    /* the polygons of the features, and whether they are cut */
+    lg_pvec polys = {0};
+    unsigned char *cut = NULL;
+    size_t ncut = 0, cap = 0;
+    int anycut = 0;
+    for (size_t k = 0; k < m && st == LG_OK; k++) {
+        st = lg_pvec_polygons(w, lg_layer_geom(j->cover, z->feat[members[k]]), &polys);
+        if (st == LG_OK && polys.n > cap) {
+            cap = polys.cap;
+            unsigned char *c = realloc(cut, cap ? cap : 1);
+            if (!c)
+                st = lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+            else
+                cut = c;
+        }
+        for (; st == LG_OK && ncut < polys.n; ncut++)
+            anycut |= cut[ncut] = z->cut[members[k]];
+    }
+    int done = 0;
+    if (st == LG_OK && anycut && !z->clip_built && (st = zst_prepare(w, z)) == LG_OK) {
+        z->clip = lg_area_edges_new(h, z->area, z->box, z->prep, &z->grid);
+        z->clip_built = z->clip ? 1 : -1;
+    }
+    if (st == LG_OK && (!anycut || z->clip_built > 0))
+        done = lg_union_area_be(h, anycut ? z->clip : NULL, polys.g, cut, polys.n, out);
+    lg_pvec_free(h, &polys);
+    free(cut);
+    if (st != LG_OK || done)
+        return st;
+    /* GEOS: the clipped pieces, dissolved */
+    lg_pvec v = {0};
+    for (size_t k = 0; k < m && st == LG_OK; k++)
+        st = piece_of(w, j, z, members[k], &v);
+    GEOSGeometry *u = st == LG_OK ? lg_pvec_union(w, &v) : NULL;
+    if (st == LG_OK && !u)
+        st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot dissolve the cover: %s",
+                            w->err[0] ? w->err : "GEOS failed");
+    if (u) {
+        GEOSArea_r(h, u, out);
+        GEOSGeom_destroy_r(h, u);
+    }
+    lg_pvec_free(h, &v);
+    return st;
+}
+
+/* The area of the union of the cover inside the area: pieces whose boxes
+ * overlap (interiors meet) fall into clusters; each counts on its own. */
+static lg_status covered_area(lg_worker *w, area_job *j, area_zone_st *z, double *out)
+{
+    size_t n = z->n;
+    *out = 0;
+    size_t *par = malloc((n ? n : 1) * sizeof *par), *next = malloc((n ? n : 1) * sizeof *next);
+    size_t *members = malloc((n ? n : 1) * sizeof *members);
+    sweep_key *key = malloc((n ? n : 1) * sizeof *key);
+    lg_status st = par && next && members && key
+                       ? LG_OK
+                       : lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == LG_OK && i < n; i++) {
+        par[i] = i;
+        key[i].x0 = j->cboxes[4 * z->feat[i]];
+        key[i].i = i;
+    }
+    if (st == LG_OK)
+        qsort(key, n, sizeof *key, cmp_sweep);
+    for (size_t a = 0; st == LG_OK && a < n; a++) {
+        const double *p = j->cboxes + 4 * z->feat[key[a].i];
+        for (size_t b = a + 1; b < n && key[b].x0 < p[2]; b++) {
+            const double *q = j->cboxes + 4 * z->feat[key[b].i];
+            if (q[1] < p[3] && p[1] < q[3]) {
+                size_t ra = uf_find(par, key[a].i), rb = uf_find(par, key[b].i);
+                if (ra != rb)
+                    par[ra > rb ? ra : rb] = ra < rb ? ra : rb; /* root: the lowest */
+            }
+        }
+    }
+    /* each cluster as a list from its root, in feature order */
+    size_t *last = (size_t *)key;
+    for (size_t i = 0; st == LG_OK && i < n; i++) {
+        next[i] = (size_t)-1;
+        size_t r = uf_find(par, i);
+        if (r != i)
+            next[last[r]] = i;
+        last[r] = i;
+    }
+    double sum = 0, comp = 0;
+    for (size_t i = 0; st == LG_OK && i < n; i++) {
+        if (par[i] != i)
+            continue;
+        size_t m = 0;
+        for (size_t k = i; k != (size_t)-1; k = next[k])
+            members[m++] = k;
+        double a = 0;
+        st = cluster_area(w, j, z, members, m, &a);
+        double t = sum + a;
+        comp += fabs(sum) >= fabs(a) ? (sum - t) + a : (a - t) + sum;
+        sum = t;
+    }
+    *out = sum + comp;
+    free(par);
+    free(next);
+    free(members);
+    free(key);
+    return st;
+}
 
 static lg_status area_zone(lg_worker *w, size_t zi, void *user)
 {
@@ -23,32 +270,37 @@ static lg_status area_zone(lg_worker *w, size_t zi, void *user)
     lg_status st = lg_zone_within(w, j->zones, zi, j->den, j->didx, &within);
     if (st != LG_OK)
         return st;
-    lg_gvec pieces = {0};
+    area_zone_st z = {0};
     if (within) {
-        double box[4];
         GEOSArea_r(h, within, &j->base_m2[zi]);
-        if (GEOSGeom_getExtent_r(h, within, &box[0], &box[1], &box[2], &box[3]))
-            st = lg_clip_layer(w, within, box, j->cover, j->cidx, lg_collect_piece, &pieces);
-        GEOSGeom_destroy_r(h, within);
+        z.area = within;
+        if (GEOSisEmpty_r(h, within) ||
+            !GEOSGeom_getExtent_r(h, within, &z.box[0], &z.box[1], &z.box[2], &z.box[3])) {
+            GEOSGeom_destroy_r(h, within);
+            return LG_OK; /* no denominator in the zone: nothing covered */
+        }
     } else {
         j->base_m2[zi] = lg_zones_area(j->zones, zi);
-        st = lg_clip_layer_to_zone(w, j->zones, zi, j->cover, j->cidx, lg_collect_piece, &pieces);
+        z.area = lg_zones_geom(j->zones, zi);
+        memcpy(z.box, lg_zones_box(j->zones, zi), sizeof z.box);
     }
-    if (st == LG_OK && pieces.n == 1) {
-        /* one piece: no dissolve needed */
-        GEOSArea_r(h, pieces.g[0], &j->covered_m2[zi]);
-    } else if (st == LG_OK && pieces.n > 1) {
-        /* dissolve: overlapping cover polygons count once */
-        GEOSGeometry *u = lg_gvec_union(w, &pieces);
-        if (!u)
-            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot dissolve the cover: %s",
-                                lg_zones_id(j->zones, zi), w->err);
-        else
-            GEOSArea_r(h, u, &j->covered_m2[zi]);
-        if (u)
-            GEOSGeom_destroy_r(h, u);
+    z.big = GEOSGetNumCoordinates_r(h, z.area) > LG_CLIP_LOCAL_VERTICES;
+    st = classify(w, j, &z);
+    if (st == LG_OK)
+        st = covered_area(w, j, &z, &j->covered_m2[zi]);
+    if (st != LG_OK && strncmp(w->err, "zone ", 5)) {
+        char buf[sizeof w->err];
+        snprintf(buf, sizeof buf, "%s", w->err);
+        snprintf(w->err, sizeof w->err, "zone %.200s: %.800s", lg_zones_id(j->zones, zi), buf);
     }
-    lg_gvec_free(h, &pieces);
+    if (z.prep)
+        GEOSPreparedGeom_destroy_r(h, z.prep);
+    lg_inner_grid_free(&z.grid);
+    lg_area_edges_free(z.clip);
+    free(z.feat);
+    free(z.cut);
+    if (within)
+        GEOSGeom_destroy_r(h, within);
     return st;
 }
 
@@ -77,10 +329,11 @@ lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cov
     lg_result *r = NULL;
     lg_table *zt = NULL, *tt = NULL;
     j.cidx = lg_layer_index(ctx, cover);
+    j.cboxes = lg_layer_boxes(ctx, cover);
     j.didx = denominator ? lg_layer_index(ctx, denominator) : NULL;
     j.covered_m2 = lg_calloc(ctx, nz ? nz : 1, sizeof(double));
     j.base_m2 = lg_calloc(ctx, nz ? nz : 1, sizeof(double));
-    if ((!j.cidx && lg_layer_size(cover)) ||
+    if (((!j.cidx || !j.cboxes) && lg_layer_size(cover)) ||
         (denominator && !j.didx && lg_layer_size(denominator)) || !j.covered_m2 || !j.base_m2)
         goto fail;
     if (lg_parallel_for(ctx, nz, area_zone, &j, kernel) != LG_OK)

@@ -6,10 +6,18 @@
  * Facilities get a radius (a rule table on their size and kind, or one
  * RADIUS), are buffered once before the zone loop (in parallel) and
  * indexed.  Per zone: T = the target inside the zone, dissolved; U = the
- * union of the buffers meeting T's box; covered = area(T ∩ U), with the
+ * union of the buffers meeting T; covered = area(T ∩ U), with the
  * whole-inclusion shortcut applied per component of T, and the uncovered
- * polygons T − U (盲区) kept in the detail table "uncovered". */
+ * polygons T − U (盲区) kept in the detail table "uncovered".
+ *
+ * Where the time goes, and what keeps it down: the target pieces come from
+ * lg_clip_layer_grid (most parcels are decided by an interior grid, those
+ * along the zone line by lg_covered_be, without overlays); tiling targets
+ * dissolve by cancelling shared edges (coverage_dissolve) instead of an
+ * overlay union, which was half of all the time; the overlays left are the
+ * union of the buffers and one or two overlays of T's border components. */
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,6 +325,7 @@ typedef struct cov_job {
     const lg_zones *zones;
     const lg_layer *fac, *target;
     const lg_index *tidx;      /* target index */
+    const double *tboxes;      /* target feature boxes */
     int points;                /* target: 1 points, 0 polygons */
     /* facility radii and buffers (pre-pass) */
     const double *radius;      /* per facility, 0 = not counted */
@@ -357,31 +366,473 @@ static lg_status buffer_one(lg_worker *w, size_t i, void *user)
     return LG_OK;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* dissolving a coverage                                               */
+
+/* Target polygons that tile (land-use parcels: shared edges with the same
+ * vertices, no overlaps) dissolve without an overlay.  Orient every ring
+ * edge with its polygon's interior on the left: an edge shared by two
+ * pieces appears twice, in opposite directions, and cancels; the edges
+ * left bound the union, interior on the left.  Chaining them (at a vertex,
+ * the outgoing edge first clockwise from the way back, and a walk that
+ * comes back to a vertex split there) gives simple rings: counter-clockwise
+ * ones are shells, clockwise ones holes, each in the smallest shell holding
+ * it.  Pieces that overlap leave an edge held twice on the same side
+ * (rejected at once), or rings that cross or nest where they should not:
+ * the result is used only when GEOS finds it valid (and its area is the sum
+ * of the pieces' areas, which holds by construction when the chaining went
+ * right), so it is the union.  Anything else goes to the overlay union. */
+
+typedef struct seg_slot {
+    double k[4];    /* normalized: (k[0],k[1]) < (k[2],k[3]) lexicographically */
+    unsigned count; /* rings holding it: 0 free slot, 1 boundary, 2 cancelled */
+    unsigned fwd;   /* the interior is left of k0 -> k1 (first holder) */
+} seg_slot;
+
+typedef struct pt_slot {
+    double x, y;
+    size_t id; /* (size_t)-1: free */
+} pt_slot;
+
+static size_t table_size(size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    return cap;
+}
+
+/* Normalize segment (x0,y0)-(x1,y1) into k; 1 when reversed. */
+static int seg_norm(double x0, double y0, double x1, double y1, double k[4])
+{
+    int rev = x1 < x0 || (x1 == x0 && y1 < y0);
+    k[0] = rev ? x1 : x0;
+    k[1] = rev ? y1 : y0;
+    k[2] = rev ? x0 : x1;
+    k[3] = rev ? y0 : y1;
+    return rev;
+}
+
+static seg_slot *seg_find(seg_slot *s, size_t mask, const double k[4])
+{
+    for (size_t i = (size_t)lg_hash_doubles(k, 4) & mask;; i = (i + 1) & mask) {
+        seg_slot *e = &s[i];
+        if (!e->count || (e->k[0] == k[0] && e->k[1] == k[1] && e->k[2] == k[2] && e->k[3] == k[3]))
+            return e;
+    }
+}
+
+/* The id of point (x, y), a new one (*n) when unseen. */
+static size_t pt_id(pt_slot *s, size_t mask, double x, double y, size_t *n)
+{
+    double k[2] = {x, y};
+    for (size_t i = (size_t)lg_hash_doubles(k, 2) & mask;; i = (i + 1) & mask) {
+        pt_slot *e = &s[i];
+        if (e->id == (size_t)-1) {
+            e->x = x, e->y = y, e->id = (*n)++;
+            return e->id;
+        }
+        if (e->x == x && e->y == y)
+            return e->id;
+    }
+}
+
+/* A growable array of doubles. */
+typedef struct dbuf {
+    double *v;
+    size_t n, cap;
+} dbuf;
+
+static int dbuf_reserve(dbuf *b, size_t n)
+{
+    if (b->n + n <= b->cap)
+        return 1;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->n + n)
+        cap *= 2;
+    double *v = realloc(b->v, cap * sizeof *v);
+    if (!v)
+        return 0;
+    b->v = v;
+    b->cap = cap;
+    return 1;
+}
+
+/* Add the edges of a ring (interior on the left); 0 when the pieces are not
+ * a coverage or on failure. */
+static int seg_add_ring(GEOSContextHandle_t h, seg_slot *s, size_t mask, const GEOSGeometry *ring,
+                        int hole, dbuf *buf)
+{
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned n = 0;
+    char ccw = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n))
+        return 0;
+    if (n == 0)
+        return 1;
+    if (n < 4 || !GEOSCoordSeq_isCCW_r(h, cs, &ccw))
+        return 0;
+    buf->n = 0;
+    if (!dbuf_reserve(buf, 2 * (size_t)n) || !GEOSCoordSeq_copyToBuffer_r(h, cs, buf->v, 0, 0))
+        return 0;
+    const double *c = buf->v;
+    /* the polygon's interior lies left of a CCW shell and of a CW hole */
+    int ileft = hole ? !ccw : ccw;
+    for (unsigned i = 0; i + 1 < n; i++) {
+        double k[4];
+        if (c[2 * i] == c[2 * i + 2] && c[2 * i + 1] == c[2 * i + 3])
+            continue; /* repeated point */
+        int rev = seg_norm(c[2 * i], c[2 * i + 1], c[2 * i + 2], c[2 * i + 3], k);
+        unsigned fwd = (unsigned)(rev ? !ileft : ileft);
+        seg_slot *e = seg_find(s, mask, k);
+        if (!e->count) {
+            memcpy(e->k, k, sizeof k);
+            e->fwd = fwd;
+            e->count = 1;
+        } else if (e->count == 1 && e->fwd != fwd) {
+            e->count = 2; /* shared by two neighbours: inside the union */
+        } else {
+            return 0; /* two pieces on the same side of an edge: they overlap */
+        }
+    }
+    return 1;
+}
+
+/* Signed area of a closed ring xy[0..n) (first point repeated last). */
+static double ring_area(const double *xy, size_t n)
+{
+    double s = 0, x0 = xy[0];
+    for (size_t i = 1; i + 1 < n; i++)
+        s += (xy[2 * i] - x0) * (xy[2 * i + 3] - xy[2 * i - 1]);
+    return s / 2;
+}
+
+/* Crossing-number test of (px, py) against a closed ring. */
+static int ring_holds(const double *xy, size_t n, double px, double py)
+{
+    int in = 0;
+    for (size_t i = 0, j = n - 2; i + 1 < n; j = i++) {
+        double xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+        if ((yi > py) != (yj > py) && px < (xj - xi) * (py - yi) / (yj - yi) + xi)
+            in = !in;
+    }
+    return in;
+}
+
+#define TWO_PI 6.283185307179586476925286766559
+
+typedef struct ring_info {
+    size_t off, n;   /* in the coordinate buffer (pairs) */
+    double area;     /* signed: > 0 shell, < 0 hole */
+    double box[4];
+    size_t shell;    /* hole: its shell's ring */
+} ring_info;
+
+static GEOSGeometry *ring_geom(GEOSContextHandle_t h, const dbuf *xy, const ring_info *r)
+{
+    GEOSCoordSequence *cs =
+        GEOSCoordSeq_copyFromBuffer_r(h, xy->v + 2 * r->off, (unsigned)r->n, 0, 0);
+    return cs ? GEOSGeom_createLinearRing_r(h, cs) : NULL;
+}
+
+/* The union of the polygons polys[0..n) (borrowed) when they form a
+ * coverage, else NULL (also on GEOS failure: the caller falls back to an
+ * overlay union).  sum: the sum of their areas. */
+static GEOSGeometry *coverage_dissolve(lg_worker *w, const GEOSGeometry *const *polys, size_t n,
+                                       double sum)
+{
+    GEOSContextHandle_t h = w->geos;
+    size_t nseg = 0;
+    for (size_t i = 0; i < n; i++) {
+        int nr = GEOSGetNumInteriorRings_r(h, polys[i]);
+        for (int r = -1; r < nr; r++) {
+            const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, polys[i])
+                                             : GEOSGetInteriorRingN_r(h, polys[i], r);
+            int m = ring ? GEOSGeomGetNumPoints_r(h, ring) : 0;
+            nseg += m > 0 ? (size_t)m : 0;
+        }
+    }
+    size_t cap = table_size(nseg), mask = cap - 1;
+    seg_slot *segs = calloc(cap, sizeof *segs);
+    dbuf buf = {0}, xy = {0};
+    double *edges = NULL;       /* residual edges, 4 doubles, interior left */
+    size_t *from = NULL, *first = NULL, *order = NULL, *next_of = NULL;
+    unsigned char *used = NULL;
+    pt_slot *pts = NULL;
+    ring_info *rings = NULL;
+    size_t nrings = 0, rcap = 0;
+    GEOSGeometry *out = NULL;
+    int ok = segs != NULL;
+    for (size_t i = 0; i < n && ok; i++) {
+        int nr = GEOSGetNumInteriorRings_r(h, polys[i]);
+        for (int r = -1; r < nr && ok; r++) {
+            const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, polys[i])
+                                             : GEOSGetInteriorRingN_r(h, polys[i], r);
+            ok = ring && seg_add_ring(h, segs, mask, ring, r >= 0, &buf);
+        }
+    }
+    /* the boundary edges, as (from, to) in interior-left direction */
+    size_t ne = 0;
+    for (size_t i = 0; ok && i < cap; i++)
+        ne += segs[i].count == 1;
+    ok = ok && ne >= 3 && (edges = malloc(4 * ne * sizeof *edges));
+    for (size_t i = 0, e = 0; ok && i < cap; i++) {
+        const seg_slot *s = &segs[i];
+        if (s->count != 1)
+            continue;
+        double *d = edges + 4 * e++;
+        if (s->fwd)
+            d[0] = s->k[0], d[1] = s->k[1], d[2] = s->k[2], d[3] = s->k[3];
+        else
+            d[0] = s->k[2], d[1] = s->k[3], d[2] = s->k[0], d[3] = s->k[1];
+    }
+    free(segs);
+    segs = NULL;
+    /* vertices; the edges leaving each vertex (CSR: first[v] .. first[v+1]) */
+    size_t pcap = table_size(ne), np = 0;
+    ok = ok && (pts = malloc(pcap * sizeof *pts)) && (from = malloc(2 * ne * sizeof *from)) &&
+         (first = calloc(ne + 2, sizeof *first)) && (order = malloc(ne * sizeof *order)) &&
+         (used = calloc(ne, 1));
+    for (size_t i = 0; ok && i < pcap; i++)
+        pts[i].id = (size_t)-1;
+    for (size_t e = 0; ok && e < ne; e++) {
+        from[2 * e] = pt_id(pts, pcap - 1, edges[4 * e], edges[4 * e + 1], &np);
+        from[2 * e + 1] = pt_id(pts, pcap - 1, edges[4 * e + 2], edges[4 * e + 3], &np);
+        first[from[2 * e] + 1]++;
+    }
+    for (size_t v = 0; ok && v < np; v++)
+        first[v + 1] += first[v];
+    if (ok) {
+        size_t *fill = next_of = malloc((np + 1) * sizeof *fill);
+        ok = fill != NULL;
+        for (size_t v = 0; ok && v <= np; v++)
+            fill[v] = first[v];
+        for (size_t e = 0; ok && e < ne; e++)
+            order[fill[from[2 * e]]++] = e;
+    }
+    /* chain the edges into closed walks, and split each walk into simple
+     * rings where it passes a vertex twice (a hole touching its shell) */
+    size_t *walk = ok ? malloc(ne * sizeof *walk) : NULL;
+    size_t *stack = ok ? malloc(ne * sizeof *stack) : NULL;
+    size_t *posv = ok ? malloc((np ? np : 1) * sizeof *posv) : NULL;
+    ok = ok && walk && stack && posv;
+    for (size_t v = 0; ok && v < np; v++)
+        posv[v] = (size_t)-1;
+    for (size_t e0 = 0; ok && e0 < ne; e0++) {
+        if (used[e0])
+            continue;
+        size_t nw = 0, e = e0;
+        for (;;) {
+            used[e] = 1;
+            walk[nw++] = e;
+            /* at the end vertex: the edge leaving first clockwise from the
+             * way back (the other side of the same interior sector) */
+            const double *d = edges + 4 * e;
+            size_t v = from[2 * e + 1], best = (size_t)-1;
+            double back = atan2(d[1] - d[3], d[0] - d[2]), bestturn = 0;
+            for (size_t k = first[v]; k < first[v + 1]; k++) {
+                size_t c = order[k];
+                const double *o = edges + 4 * c;
+                double turn = back - atan2(o[3] - o[1], o[2] - o[0]);
+                while (turn <= 0)
+                    turn += TWO_PI;
+                while (turn > TWO_PI)
+                    turn -= TWO_PI;
+                if (best == (size_t)-1 || turn < bestturn)
+                    best = c, bestturn = turn;
+            }
+            if (best == e0)
+                break; /* closed */
+            if (best == (size_t)-1 || used[best]) {
+                ok = 0; /* not a set of closed rings */
+                break;
+            }
+            e = best;
+        }
+        size_t top = 0;
+        for (size_t i = 0; ok && i < nw; i++) {
+            size_t c = walk[i];
+            posv[from[2 * c]] = top;
+            stack[top++] = c;
+            size_t u = from[2 * c + 1], at = posv[u];
+            if (at == (size_t)-1)
+                continue;
+            /* a simple ring: stack[at .. top) */
+            if (nrings == rcap) {
+                rcap = rcap ? 2 * rcap : 64;
+                ring_info *ri = realloc(rings, rcap * sizeof *ri);
+                if (!ri) {
+                    ok = 0;
+                    break;
+                }
+                rings = ri;
+            }
+            ring_info *r = &rings[nrings];
+            r->off = xy.n / 2;
+            r->n = top - at + 1;
+            r->shell = (size_t)-1;
+            if (r->n < 4 || !dbuf_reserve(&xy, 2 * r->n)) {
+                ok = 0;
+                break;
+            }
+            xy.v[xy.n++] = edges[4 * stack[at]];
+            xy.v[xy.n++] = edges[4 * stack[at] + 1];
+            for (size_t k = at; k < top; k++) {
+                xy.v[xy.n++] = edges[4 * stack[k] + 2];
+                xy.v[xy.n++] = edges[4 * stack[k] + 3];
+                posv[from[2 * stack[k]]] = (size_t)-1;
+            }
+            top = at;
+            const double *q = xy.v + 2 * r->off;
+            r->area = ring_area(q, r->n);
+            r->box[0] = r->box[2] = q[0];
+            r->box[1] = r->box[3] = q[1];
+            for (size_t k = 1; k < r->n; k++) {
+                r->box[0] = fmin(r->box[0], q[2 * k]);
+                r->box[1] = fmin(r->box[1], q[2 * k + 1]);
+                r->box[2] = fmax(r->box[2], q[2 * k]);
+                r->box[3] = fmax(r->box[3], q[2 * k + 1]);
+            }
+            nrings++;
+        }
+        ok = ok && top == 0;
+    }
+    free(walk);
+    free(stack);
+    free(posv);
+    /* each hole into the smallest shell holding it; the area check */
+    double total = 0;
+    size_t nshells = 0;
+    for (size_t i = 0; ok && i < nrings; i++) {
+        ring_info *r = &rings[i];
+        total += r->area;
+        if (r->area > 0) {
+            nshells++;
+            continue;
+        }
+        const double *c = xy.v + 2 * r->off;
+        double px = (c[0] + c[2]) / 2, py = (c[1] + c[3]) / 2;
+        double best = 0;
+        for (size_t k = 0; k < nrings; k++) {
+            const ring_info *s = &rings[k];
+            if (s->area <= 0 || px < s->box[0] || px > s->box[2] || py < s->box[1] ||
+                py > s->box[3] || (r->shell != (size_t)-1 && s->area >= best))
+                continue;
+            if (ring_holds(xy.v + 2 * s->off, s->n, px, py))
+                r->shell = k, best = s->area;
+        }
+        ok = r->shell != (size_t)-1;
+    }
+    ok = ok && nshells > 0 && fabs(total - sum) <= 1e-12 * sum;
+    /* the polygons */
+    GEOSGeometry **parts = ok ? calloc(nshells, sizeof *parts) : NULL;
+    size_t nparts = 0;
+    ok = ok && parts;
+    size_t *nh = ok ? calloc(nrings, sizeof *nh) : NULL;
+    ok = ok && nh;
+    for (size_t i = 0; ok && i < nrings; i++)
+        if (rings[i].area < 0)
+            nh[rings[i].shell]++;
+    for (size_t i = 0; ok && i < nrings; i++) {
+        if (rings[i].area <= 0)
+            continue;
+        GEOSGeometry **holes = nh[i] ? calloc(nh[i], sizeof *holes) : NULL;
+        size_t k = 0;
+        ok = !nh[i] || holes;
+        for (size_t j = 0; ok && j < nrings && k < nh[i]; j++)
+            if (rings[j].area < 0 && rings[j].shell == i &&
+                !(holes[k++] = ring_geom(h, &xy, &rings[j])))
+                ok = 0;
+        GEOSGeometry *shell = ok ? ring_geom(h, &xy, &rings[i]) : NULL;
+        if (shell && (parts[nparts] = GEOSGeom_createPolygon_r(h, shell, holes, (unsigned)k))) {
+            nparts++;
+        } else {
+            /* GEOS takes the rings also when it fails */
+            for (size_t j = 0; !shell && j < k; j++)
+                if (holes[j])
+                    GEOSGeom_destroy_r(h, holes[j]);
+            ok = 0;
+        }
+        free(holes);
+    }
+    if (ok) {
+        out = nparts == 1
+                  ? parts[0]
+                  : GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)nparts);
+        nparts = 0;
+    }
+    for (size_t i = 0; parts && i < nparts; i++)
+        GEOSGeom_destroy_r(h, parts[i]);
+    free(parts);
+    free(nh);
+    if (out && GEOSisValid_r(h, out) != 1) {
+        GEOSGeom_destroy_r(h, out);
+        out = NULL;
+    }
+    free(segs);
+    free(buf.v);
+    free(xy.v);
+    free(edges);
+    free(from);
+    free(first);
+    free(order);
+    free(next_of);
+    free(used);
+    free(pts);
+    free(rings);
+    w->err[0] = '\0'; /* a failure here is not an error: the overlay decides */
+    return out;
+}
+
+/* The union of the pieces, polygonal: the coverage dissolve when they tile,
+ * else the overlay union.  NULL on GEOS failure. */
+static GEOSGeometry *dissolve_pieces(lg_worker *w, const lg_pvec *v)
+{
+    GEOSContextHandle_t h = w->geos;
+    /* the polygons of the pieces (lower-dimension parts have no area) */
+    lg_pvec polys = {0};
+    double sum = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if (lg_pvec_polygons(w, v->g[i], &polys) != LG_OK) {
+            lg_pvec_free(h, &polys);
+            return NULL;
+        }
+    for (size_t i = 0; i < polys.n; i++) {
+        double a = 0;
+        GEOSArea_r(h, polys.g[i], &a);
+        sum += a;
+    }
+    GEOSGeometry *u = NULL;
+    if (polys.n == 0)
+        u = GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
+    else if (polys.n == 1)
+        u = GEOSGeom_clone_r(h, polys.g[0]);
+    else if (!(u = coverage_dissolve(w, polys.g, polys.n, sum))) {
+        u = lg_pvec_union(w, &polys);
+    }
+    lg_pvec_free(h, &polys);
+    return u;
+}
+
+
 /* The target inside zone zi, dissolved and polygonal (*out, owned). */
 static lg_status zone_target(lg_worker *w, cov_job *j, size_t zi, GEOSGeometry **out)
 {
     GEOSContextHandle_t h = w->geos;
     *out = NULL;
-    lg_gvec pieces = {0};
-    lg_status st = lg_clip_layer_to_zone(w, j->zones, zi, j->target, j->tidx, lg_collect_piece,
-                                         &pieces);
+    lg_pvec pieces = {0};
+    lg_status st = lg_clip_layer_to_zone_grid(w, j->zones, zi, j->target, j->tidx, j->tboxes,
+                                              lg_collect_piece_ref, &pieces);
     GEOSGeometry *t = NULL;
     if (st == LG_OK) {
-        if (pieces.n == 0) {
-            t = GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
-        } else if (pieces.n == 1) { /* one piece: nothing to dissolve */
-            t = pieces.g[0];
-            pieces.n = 0;
-        } else { /* dissolve: overlapping target polygons count once */
-            t = lg_gvec_union(w, &pieces);
-        }
-        if (t)
-            t = lg_polygonal(h, t);
+        /* dissolve: overlapping target polygons count once */
+        t = lg_polygonal(h, dissolve_pieces(w, &pieces));
         if (!t)
             st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot dissolve the target: %s",
                                 lg_zones_id(j->zones, zi), w->err[0] ? w->err : "GEOS failed");
     }
-    lg_gvec_free(h, &pieces);
+    lg_pvec_free(h, &pieces);
     *out = t;
     return st;
 }
@@ -401,6 +852,10 @@ static lg_status union_buffers(lg_worker *w, cov_job *j, const lg_ivec *cand, GE
     lg_gvec_free(h, &v);
     return st;
 }
+
+/* Border targets of more vertices than this get their covered area by
+ * subtraction (see cov_zone_polygons). */
+#define COV_SUBTRACT_VERTICES 4096
 
 static lg_status cov_zone_polygons(lg_worker *w, cov_job *j, size_t zi)
 {
@@ -491,17 +946,24 @@ static lg_status cov_zone_polygons(lg_worker *w, cov_job *j, size_t zi)
     bnd = nborder == 1 ? border[0]
                        : GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, border, (unsigned)nborder);
     nborder = 0; /* owned by bnd now (GEOS takes them also when it fails) */
-    if (bnd) {
-        in = GEOSIntersection_r(h, bnd, u);
-        out = in ? lg_polygonal(h, GEOSDifference_r(h, bnd, u)) : NULL;
-    }
-    if (!in || !out) {
+    /* the uncovered part (盲区) is needed as polygons, the covered part only
+     * as an area.  For a large border (the cost is in these overlays) whose
+     * covered part is the larger one, that area is area(bnd) − area(out):
+     * the overlays split bnd at the same computed crossing points, up to
+     * their rounding (about 1e-8 m² a crossing), under 1e-14 of such an
+     * area.  Else the intersection gets its own overlay. */
+    double ain = 0, abnd = 0, aout = 0;
+    out = bnd ? lg_polygonal(h, GEOSDifference_r(h, bnd, u)) : NULL;
+    if (out && GEOSGetNumCoordinates_r(h, bnd) > COV_SUBTRACT_VERTICES &&
+        GEOSArea_r(h, bnd, &abnd) && GEOSArea_r(h, out, &aout) && aout <= 0.5 * abnd) {
+        ain = abnd - aout;
+    } else if (out && (in = GEOSIntersection_r(h, bnd, u))) {
+        GEOSArea_r(h, in, &ain);
+    } else {
         st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot overlay the target and the buffers: %s",
                             lg_zones_id(j->zones, zi), w->err[0] ? w->err : "GEOS failed");
         goto done;
     }
-    double ain = 0;
-    GEOSArea_r(h, in, &ain);
     j->num[zi] += ain;
     st = push_polygons(w, unc, out);
 done:
@@ -782,7 +1244,8 @@ lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facil
 
     /* the target */
     j.tidx = nt ? lg_layer_index(ctx, target) : NULL;
-    if (nt && !j.tidx)
+    j.tboxes = nt ? lg_layer_boxes(ctx, target) : NULL;
+    if (nt && (!j.tidx || !j.tboxes))
         goto fail;
     size_t no_weight = 0;
     if (points) {

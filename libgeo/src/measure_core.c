@@ -2,6 +2,7 @@
  * worker pool and the per-zone clipping loop. */
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1051,4 +1052,1296 @@ const char *lg_number_text(char *buf, size_t n, double v)
             snprintf(buf, n, "%.17g", v);
     }
     return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* interior grid: whole inclusion without a predicate                  */
+
+/* Cell index range [*a, *b] of the interval [lo, hi] on a grid starting at
+ * o with cells of size c and n cells, widened by a relative 1e-6 of a cell
+ * against rounding: every cell the interval may touch.  0 when it leaves the
+ * grid. */
+static int grid_span(double o, double c, int n, double lo, double hi, int *a, int *b)
+{
+    double fa = floor((lo - o) / c - 1e-6), fb = floor((hi - o) / c + 1e-6);
+    if (!(fa >= 0) || !(fb < n))
+        return 0;
+    *a = (int)fa;
+    *b = (int)fb;
+    return 1;
+}
+
+typedef struct grid_edge {
+    double x0, y0, x1, y1;
+} grid_edge;
+
+static int grid_add_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, grid_edge **e, size_t *n,
+                         size_t *cap)
+{
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
+    unsigned m = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m))
+        return 0;
+    double px = 0, py = 0;
+    for (unsigned i = 0; i < m; i++) {
+        double x, y;
+        if (!GEOSCoordSeq_getXY_r(h, cs, i, &x, &y))
+            return 0;
+        if (i > 0) {
+            if (*n == *cap) {
+                size_t c = *cap ? 2 * *cap : 256;
+                grid_edge *p = realloc(*e, c * sizeof *p);
+                if (!p)
+                    return 0;
+                *e = p;
+                *cap = c;
+            }
+            (*e)[(*n)++] = (grid_edge){px, py, x, y};
+        }
+        px = x, py = y;
+    }
+    return 1;
+}
+
+int lg_inner_grid_build(GEOSContextHandle_t h, const GEOSGeometry *area, const double box[4],
+                        int cells, lg_inner_grid *g)
+{
+    memset(g, 0, sizeof *g);
+    double wx = box[2] - box[0], wy = box[3] - box[1], side = fmax(wx, wy) / cells;
+    if (!(side > 0) || !isfinite(side))
+        return 0;
+    g->nx = (int)ceil(wx / side) + 2;
+    g->ny = (int)ceil(wy / side) + 2;
+    g->x0 = box[0] - side;
+    g->y0 = box[1] - side;
+    g->cw = g->ch = side;
+    /* the area's edges */
+    grid_edge *e = NULL;
+    size_t ne = 0, cap = 0;
+    int ok = 1, t = GEOSGeomTypeId_r(h, area);
+    int np = t == GEOS_POLYGON ? 1 : t == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, area) : -1;
+    ok = np >= 0;
+    for (int p = 0; ok && p < np; p++) {
+        const GEOSGeometry *poly = t == GEOS_POLYGON ? area : GEOSGetGeometryN_r(h, area, p);
+        int nh = GEOSGetNumInteriorRings_r(h, poly);
+        ok = nh >= 0 && grid_add_ring(h, GEOSGetExteriorRing_r(h, poly), &e, &ne, &cap);
+        for (int k = 0; ok && k < nh; k++)
+            ok = grid_add_ring(h, GEOSGetInteriorRingN_r(h, poly, k), &e, &ne, &cap);
+    }
+    /* mark the cells an edge's box may touch */
+    size_t ncell = (size_t)g->nx * (size_t)g->ny;
+    g->cell = ok ? calloc(ncell, 1) : NULL;
+    ok = ok && g->cell;
+    for (size_t k = 0; ok && k < ne; k++) {
+        int i0, i1, j0, j1;
+        double ex0 = fmin(e[k].x0, e[k].x1), ex1 = fmax(e[k].x0, e[k].x1);
+        double ey0 = fmin(e[k].y0, e[k].y1), ey1 = fmax(e[k].y0, e[k].y1);
+        if (!grid_span(g->x0, g->cw, g->nx, ex0, ex1, &i0, &i1) ||
+            !grid_span(g->y0, g->ch, g->ny, ey0, ey1, &j0, &j1)) {
+            ok = 0;
+            break;
+        }
+        for (int j = j0; j <= j1; j++)
+            memset(g->cell + (size_t)j * (size_t)g->nx + (size_t)i0, LG_GRID_EDGE,
+                   (size_t)(i1 - i0 + 1));
+    }
+    /* the other cells: inside when their centre is (even-odd along the row;
+     * no edge comes near an unmarked cell, so the test is robust) */
+    double *xs = ok ? malloc((ne ? ne : 1) * sizeof *xs) : NULL;
+    ok = ok && xs;
+    for (int j = 0; ok && j < g->ny; j++) {
+        double yc = g->y0 + (j + 0.5) * g->ch;
+        size_t nx = 0;
+        for (size_t k = 0; k < ne; k++)
+            if ((e[k].y0 > yc) != (e[k].y1 > yc))
+                xs[nx++] = e[k].x0 + (yc - e[k].y0) * (e[k].x1 - e[k].x0) / (e[k].y1 - e[k].y0);
+        unsigned char *row = g->cell + (size_t)j * (size_t)g->nx;
+        for (int i = 0; i < g->nx; i++) {
+            if (row[i] == LG_GRID_EDGE)
+                continue;
+            double xc = g->x0 + (i + 0.5) * g->cw;
+            size_t left = 0;
+            for (size_t k = 0; k < nx; k++)
+                left += xs[k] < xc;
+            row[i] = (left & 1) ? LG_GRID_IN : LG_GRID_OUT;
+        }
+    }
+    free(xs);
+    free(e);
+    if (!ok)
+        lg_inner_grid_free(g);
+    return ok;
+}
+
+int lg_inner_grid_holds(const lg_inner_grid *g, const double box[4])
+{
+    int i0, i1, j0, j1;
+    if (!g->cell || !grid_span(g->x0, g->cw, g->nx, box[0], box[2], &i0, &i1) ||
+        !grid_span(g->y0, g->ch, g->ny, box[1], box[3], &j0, &j1))
+        return 0;
+    unsigned char first = g->cell[(size_t)j0 * (size_t)g->nx + (size_t)i0];
+    if (first == LG_GRID_EDGE)
+        return 0;
+    for (int j = j0; j <= j1; j++) {
+        const unsigned char *row = g->cell + (size_t)j * (size_t)g->nx;
+        for (int i = i0; i <= i1; i++)
+            if (row[i] != first)
+                return 0;
+    }
+    return first == LG_GRID_IN ? 1 : -1;
+}
+
+void lg_inner_grid_free(lg_inner_grid *g)
+{
+    free(g->cell);
+    memset(g, 0, sizeof *g);
+}
+
+lg_status lg_clip_layer_grid(lg_worker *w, const GEOSGeometry *area, const double box[4],
+                             const lg_layer *layer, const lg_index *idx, const double *boxes,
+                             lg_piece_fn fn, void *user)
+{
+    GEOSContextHandle_t h = w->geos;
+    lg_ivec cand = {0};
+    if (!lg_index_query(idx, box, &cand))
+        return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+    lg_status st = LG_OK;
+    lg_inner_grid grid = {0};
+    /* worth it for many features: about one of them per cell */
+    int cells = (int)fmin(256, floor(sqrt((double)cand.n)));
+    if (cells >= 4)
+        lg_inner_grid_build(h, area, box, cells, &grid); /* else: no fast path */
+    const GEOSPreparedGeometry *prep = NULL;
+    lg_area_edges *edges = NULL;
+    int big = -1, edges_tried = 0;
+    for (size_t k = 0; k < cand.n && st == LG_OK; k++) {
+        size_t f = cand.v[k];
+        const GEOSGeometry *g = lg_layer_geom(layer, f);
+        /* in interior cells: inside, as ContainsProperly would say; in
+         * exterior cells: apart, as Intersects would say */
+        int where = lg_inner_grid_holds(&grid, boxes + 4 * f);
+        if (where > 0)
+            st = fn(w, f, g, 1, user);
+        if (where)
+            continue;
+        if (!prep && !(prep = GEOSPrepare_r(h, area))) {
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot prepare a zone: %s", w->err);
+            break;
+        }
+        if (big < 0)
+            big = GEOSGetNumCoordinates_r(h, area) > LG_CLIP_LOCAL_VERTICES;
+        /* the rest as lg_clip_layer does it */
+        char inside = GEOSPreparedContainsProperly_r(h, prep, g);
+        if (inside == 1) {
+            st = fn(w, f, g, 1, user);
+            continue;
+        }
+        char meets = inside == 0 ? GEOSPreparedIntersects_r(h, prep, g) : 2;
+        if (meets == 0)
+            continue;
+        /* a polygon the area covers, touching its boundary from inside (a
+         * parcel along a zone line): whole too, without an overlay */
+        if (meets == 1 && grid.cell && !edges_tried) {
+            edges_tried = 1;
+            edges = lg_area_edges_new(h, area, box, prep, &grid);
+        }
+        if (meets == 1 && edges && lg_covered_be(h, edges, g) == 1) {
+            st = fn(w, f, g, 1, user);
+            continue;
+        }
+        GEOSGeometry *piece = meets == 1 ? lg_intersection_local(h, area, big, g) : NULL;
+        if (!piece) {
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "feature FID %lld of %s: %s",
+                                lg_layer_fid(layer, f), lg_layer_source(layer),
+                                w->err[0] ? w->err : "GEOS failed");
+            break;
+        }
+        if (!GEOSisEmpty_r(h, piece))
+            st = fn(w, f, piece, 0, user);
+        GEOSGeom_destroy_r(h, piece);
+    }
+    lg_area_edges_free(edges);
+    if (prep)
+        GEOSPreparedGeom_destroy_r(h, prep);
+    lg_inner_grid_free(&grid);
+    lg_ivec_free(&cand);
+    return st;
+}
+
+lg_status lg_clip_layer_to_zone_grid(lg_worker *w, const lg_zones *zones, size_t zi,
+                                     const lg_layer *layer, const lg_index *idx,
+                                     const double *boxes, lg_piece_fn fn, void *user)
+{
+    lg_status st = lg_clip_layer_grid(w, lg_zones_geom(zones, zi), lg_zones_box(zones, zi), layer,
+                                      idx, boxes, fn, user);
+    if (st != LG_OK && strncmp(w->err, "zone ", 5)) {
+        char buf[sizeof w->err];
+        snprintf(buf, sizeof buf, "%s", w->err);
+        snprintf(w->err, sizeof w->err, "zone %.200s: %.800s", lg_zones_id(zones, zi), buf);
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* pieces that borrow whole features                                   */
+
+lg_status lg_pvec_push(lg_worker *w, lg_pvec *v, const GEOSGeometry *g, int own)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 64;
+        const GEOSGeometry **p = realloc(v->g, cap * sizeof *p);
+        unsigned char *o = p ? realloc(v->own, cap) : NULL;
+        if (p)
+            v->g = p;
+        if (!o) {
+            if (own)
+                GEOSGeom_destroy_r(w->geos, (GEOSGeometry *)g);
+            return lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
+        }
+        v->own = o;
+        v->cap = cap;
+    }
+    v->g[v->n] = g;
+    v->own[v->n++] = (unsigned char)(own != 0);
+    return LG_OK;
+}
+
+lg_status lg_collect_piece_ref(lg_worker *w, size_t feature, const GEOSGeometry *piece, int whole,
+                               void *user)
+{
+    (void)feature;
+    if (whole) /* the feature itself: it outlives the job */
+        return lg_pvec_push(w, user, piece, 0);
+    GEOSGeometry *c = GEOSGeom_clone_r(w->geos, piece);
+    if (!c)
+        return lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot copy a geometry");
+    return lg_pvec_push(w, user, c, 1);
+}
+
+void lg_pvec_free(GEOSContextHandle_t h, lg_pvec *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->own[i] && v->g[i])
+            GEOSGeom_destroy_r(h, (GEOSGeometry *)v->g[i]);
+    free(v->g);
+    free(v->own);
+    memset(v, 0, sizeof *v);
+}
+
+lg_status lg_pvec_polygons(lg_worker *w, const GEOSGeometry *g, lg_pvec *out)
+{
+    GEOSContextHandle_t h = w->geos;
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_POLYGON)
+        return GEOSisEmpty_r(h, g) ? LG_OK : lg_pvec_push(w, out, g, 0);
+    if (t != GEOS_MULTIPOLYGON && t != GEOS_GEOMETRYCOLLECTION)
+        return LG_OK; /* points and lines: no area */
+    int n = GEOSGetNumGeometries_r(h, g);
+    lg_status st = LG_OK;
+    for (int i = 0; i < n && st == LG_OK; i++)
+        st = lg_pvec_polygons(w, GEOSGetGeometryN_r(h, g, i), out);
+    return st;
+}
+
+GEOSGeometry *lg_pvec_union(lg_worker *w, const lg_pvec *v)
+{
+    GEOSContextHandle_t h = w->geos;
+    lg_gvec c = {0};
+    for (size_t i = 0; i < v->n; i++) {
+        GEOSGeometry *g = GEOSGeom_clone_r(h, v->g[i]);
+        if (!g || lg_gvec_push(w, &c, g) != LG_OK) {
+            lg_gvec_free(h, &c);
+            return NULL;
+        }
+    }
+    GEOSGeometry *u = lg_gvec_union(w, &c);
+    lg_gvec_free(h, &c);
+    return u;
+}
+
+uint64_t lg_hash_doubles(const double *k, int n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < n; i++) {
+        double d = k[i] + 0.0; /* -0 -> +0 */
+        uint64_t u;
+        memcpy(&u, &d, sizeof u);
+        h ^= u;
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 31;
+    }
+    return h;
+}
+
+int lg_inner_grid_span(const lg_inner_grid *g, const double box[4], int span[4])
+{
+    return g->cell && grid_span(g->x0, g->cw, g->nx, box[0], box[2], &span[0], &span[2]) &&
+           grid_span(g->y0, g->ch, g->ny, box[1], box[3], &span[1], &span[3]);
+}
+/* ------------------------------------------------------------------ */
+/* exact orientation                                                   */
+
+static void two_sum(double a, double b, double *s, double *e)
+{
+    double x = a + b, bv = x - a, av = x - bv;
+    *s = x;
+    *e = (a - av) + (b - bv);
+}
+
+/* h = e + b, e a nonoverlapping expansion of elen terms (increasing
+ * magnitude, no zeros); returns the length of h (Shewchuk's
+ * grow_expansion_zeroelim). */
+static int grow_expansion(int elen, const double *e, double b, double *h)
+{
+    double q = b;
+    int hl = 0;
+    for (int i = 0; i < elen; i++) {
+        double s, t;
+        two_sum(q, e[i], &s, &t);
+        q = s;
+        if (t != 0)
+            h[hl++] = t;
+    }
+    if (q != 0)
+        h[hl++] = q;
+    return hl;
+}
+
+/* Sign of (ax - cx)(by - cy) - (ay - cy)(bx - cx), exactly: differences
+ * and products split into exact (value, error) pairs, summed as an
+ * expansion whose largest term has the sign. */
+static int orient_exact(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    double u[2][2], v[2][2]; /* u: ax-cx, ay-cy; v: by-cy, bx-cx */
+    two_sum(ax, -cx, &u[0][0], &u[0][1]);
+    two_sum(ay, -cy, &u[1][0], &u[1][1]);
+    two_sum(by, -cy, &v[0][0], &v[0][1]);
+    two_sum(bx, -cx, &v[1][0], &v[1][1]);
+    double e[40], g[40];
+    int n = 0;
+    for (int s = 0; s < 2; s++) /* + u0 v0, then - u1 v1 */
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++) {
+                double x = s ? -u[s][a] : u[s][a], y = v[s][b];
+                double p = x * y, q = fma(x, y, -p);
+                n = grow_expansion(n, e, q, g);
+                memcpy(e, g, (size_t)n * sizeof *e);
+                n = grow_expansion(n, e, p, g);
+                memcpy(e, g, (size_t)n * sizeof *e);
+            }
+    return n ? (e[n - 1] > 0) - (e[n - 1] < 0) : 0;
+}
+
+/* Where c lies relative to a -> b: 1 left, -1 right, 0 on the line
+ * (exact: Shewchuk's error bound, then the exact sum). */
+int lg_orient(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    double l = (ax - cx) * (by - cy), r = (ay - cy) * (bx - cx), det = l - r;
+    double bound = 3.3306690738754716e-16 * (fabs(l) + fabs(r));
+    if (det > bound)
+        return 1;
+    if (-det > bound)
+        return -1;
+    return orient_exact(ax, ay, bx, by, cx, cy);
+}
+
+/* ------------------------------------------------------------------ */
+/* area of a union by boundary evaluation                              */
+
+/* The area of R = Z ∩ ∪P (Z the zone, P the cover polygons of a cluster)
+ * is the area enclosed by R's boundary, made of (a) the parts of the P
+ * boundaries inside Z and on no other P's interior and (b) the parts of
+ * Z's boundary inside some P.  Every edge is oriented with its polygon's
+ * interior on the left and split where other edges cross or touch it; a
+ * sub-edge is kept or not from where its midpoint lies (exact orientation
+ * tests), and the trapezoids under the kept ones add up to the area.  An
+ * edge shared by polygons on the same side counts once; on opposite sides,
+ * not at all (unless Z ends there).  A crossing point is computed once per
+ * pair of edges from the pair in a canonical order, so both sides get the
+ * same bits and the kept sub-edges close up exactly: this is checked
+ * (every point as often a start as an end), with the area bounds.  Near-
+ * degenerate input (sub-edges shorter than 1e-12 of the coordinates, a
+ * midpoint on an edge no event explains) gives up: the caller then uses
+ * GEOS.  Cost: a few microseconds an edge, no overlay. */
+
+typedef struct be_pt {
+    double x, y;
+} be_pt;
+
+static int pt_less(be_pt a, be_pt b) { return a.x < b.x || (a.x == b.x && a.y < b.y); }
+
+/* The crossing point of segments a-b and c-d (crossing properly), computed
+ * from the pair in a canonical order, in extended precision. */
+static be_pt cross_point(be_pt a, be_pt b, be_pt c, be_pt d)
+{
+    if (pt_less(b, a)) {
+        be_pt t = a;
+        a = b, b = t;
+    }
+    if (pt_less(d, c)) {
+        be_pt t = c;
+        c = d, d = t;
+    }
+    if (pt_less(c, a) || (c.x == a.x && c.y == a.y && pt_less(d, b))) {
+        be_pt t = a;
+        a = c, c = t;
+        t = b, b = d, d = t;
+    }
+    long double dx = (long double)d.x - c.x, dy = (long double)d.y - c.y;
+    long double oa = dx * ((long double)a.y - c.y) - dy * ((long double)a.x - c.x);
+    long double ob = dx * ((long double)b.y - c.y) - dy * ((long double)b.x - c.x);
+    long double t = oa / (oa - ob);
+    if (!(t > 0))
+        t = 0;
+    if (t > 1)
+        t = 1;
+    be_pt p = {(double)(a.x + t * ((long double)b.x - a.x)),
+               (double)(a.y + t * ((long double)b.y - a.y))};
+    return p;
+}
+
+typedef struct be_ring {
+    size_t off, n; /* points xy[off .. off+n), closed, interior on the left */
+} be_ring;
+
+typedef struct be_poly {
+    size_t r0, r1;   /* its rings */
+    double box[4];
+    size_t nb0, nb1; /* its neighbours nb[nb0 .. nb1) */
+    int cut;         /* it crosses or touches Z's boundary */
+} be_poly;
+
+typedef struct be_event {
+    double t; /* along the edge */
+    be_pt p;
+} be_event;
+
+#define BE_Z ((size_t)-1) /* "polygon" Z in be_col.j */
+
+typedef struct be_col {
+    double t0, t1; /* an edge lying on this one, over (t0, t1) */
+    size_t j;      /* its polygon, or BE_Z */
+    int same;      /* its polygon's interior on the same side */
+} be_col;
+
+typedef struct be_bal {
+    double x, y;
+    long long n; /* starts − ends */
+    int used;
+} be_bal;
+
+/* Z: the zone (or zone ∩ denominator), its edges bucketed by grid cell. */
+struct lg_area_edges {
+    GEOSContextHandle_t h;
+    const GEOSPreparedGeometry *prep;
+    const lg_inner_grid *grid;
+    double box[4];       /* Z's box */
+    be_pt *e;            /* edges e[2k] -> e[2k+1], interior on the left */
+    size_t ne;
+    size_t *first, *idx; /* per cell: its edges idx[first[c] .. first[c+1]) */
+    unsigned *stamp;     /* per edge: last query that listed it */
+    unsigned query;
+};
+
+typedef struct be_state {
+    be_pt *xy;
+    size_t nxy, cxy;
+    be_ring *ring;
+    size_t nring, cring;
+    be_poly *poly;
+    size_t npoly;
+    size_t *nb;
+    be_event *ev;
+    size_t nev, cev;
+    be_col *col;
+    size_t ncol, ccol;
+    be_bal *bal;
+    size_t balmask, nbal;
+    size_t *zl; /* Z edges listed by a query */
+    size_t nzl, czl;
+    double y0, tiny;
+    double acc, comp; /* the area, as a Neumaier sum */
+} be_state;
+
+static void be_free(be_state *s)
+{
+    free(s->xy);
+    free(s->ring);
+    free(s->poly);
+    free(s->nb);
+    free(s->ev);
+    free(s->col);
+    free(s->bal);
+    free(s->zl);
+}
+
+/* Room for k more elements of size sz in *arr (n used, *cap allocated). */
+static int be_reserve(void *arr, size_t n, size_t *cap, size_t k, size_t sz)
+{
+    void **a = arr;
+    if (n + k <= *cap)
+        return 1;
+    size_t c = *cap ? 2 * *cap : 64;
+    while (c < n + k)
+        c *= 2;
+    void *p = realloc(*a, c * sz);
+    if (!p)
+        return 0;
+    *a = p;
+    *cap = c;
+    return 1;
+}
+
+/* Append a ring's points, oriented with the polygon's interior on the
+ * left (a CCW shell, a CW hole); *n gets the count (0: empty ring). */
+static int be_copy_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, int hole, be_pt **xy,
+                        size_t *nxy, size_t *cxy, size_t *n)
+{
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
+    unsigned m = 0;
+    char ccw = 0;
+    *n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m))
+        return 0;
+    if (m == 0)
+        return 1;
+    if (m < 4 || !GEOSCoordSeq_isCCW_r(h, cs, &ccw) || !be_reserve(xy, *nxy, cxy, m, sizeof **xy))
+        return 0;
+    be_pt *p = *xy + *nxy;
+    if (!GEOSCoordSeq_copyToBuffer_r(h, cs, (double *)p, 0, 0))
+        return 0;
+    if ((hole != 0) == (ccw != 0)) /* a CCW hole or a CW shell: reverse */
+        for (unsigned i = 0, k = m - 1; i < k; i++, k--) {
+            be_pt t = p[i];
+            p[i] = p[k], p[k] = t;
+        }
+    *nxy += m;
+    *n = m;
+    return 1;
+}
+
+static void area_edges_clear(lg_area_edges *c)
+{
+    free(c->e);
+    free(c->first);
+    free(c->idx);
+    free(c->stamp);
+    memset(c, 0, sizeof *c);
+}
+
+lg_area_edges *lg_area_edges_free(lg_area_edges *c)
+{
+    if (c) {
+        area_edges_clear(c);
+        free(c);
+    }
+    return NULL;
+}
+
+/* Z's edges, bucketed by the cells of its grid. */
+static int area_edges_build(GEOSContextHandle_t h, const GEOSGeometry *area, const double box[4],
+                            const GEOSPreparedGeometry *prep, const lg_inner_grid *grid,
+                            lg_area_edges *c)
+{
+    memset(c, 0, sizeof *c);
+    c->h = h, c->prep = prep, c->grid = grid;
+    memcpy(c->box, box, sizeof c->box);
+    be_pt *xy = NULL;
+    size_t nxy = 0, cxy = 0, ncell = (size_t)grid->nx * (size_t)grid->ny;
+    int t = GEOSGeomTypeId_r(h, area), ok = grid->cell != NULL;
+    int np = t == GEOS_POLYGON ? 1 : t == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, area) : -1;
+    ok = ok && np >= 0;
+    /* the edges, from each ring's points */
+    size_t ecap = 0;
+    for (int p = 0; ok && p < np; p++) {
+        const GEOSGeometry *poly = t == GEOS_POLYGON ? area : GEOSGetGeometryN_r(h, area, p);
+        int nh = GEOSGetNumInteriorRings_r(h, poly);
+        ok = nh >= 0;
+        for (int r = -1; ok && r < nh; r++) {
+            size_t m;
+            nxy = 0;
+            const GEOSGeometry *ring =
+                r < 0 ? GEOSGetExteriorRing_r(h, poly) : GEOSGetInteriorRingN_r(h, poly, r);
+            ok = be_copy_ring(h, ring, r >= 0, &xy, &nxy, &cxy, &m);
+            ok = ok && be_reserve(&c->e, 2 * c->ne, &ecap, 2 * m, sizeof *c->e);
+            for (size_t k = 0; ok && k + 1 < m; k++)
+                if (xy[k].x != xy[k + 1].x || xy[k].y != xy[k + 1].y) {
+                    c->e[2 * c->ne] = xy[k];
+                    c->e[2 * c->ne + 1] = xy[k + 1];
+                    c->ne++;
+                }
+        }
+    }
+    free(xy);
+    ok = ok && (c->first = calloc(ncell + 1, sizeof *c->first)) &&
+         (c->stamp = calloc(c->ne ? c->ne : 1, sizeof *c->stamp));
+    for (int pass = 0; ok && pass < 2; pass++) {
+        if (pass == 1) {
+            for (size_t k = 0; k < ncell; k++)
+                c->first[k + 1] += c->first[k];
+            size_t total = c->first[ncell] ? c->first[ncell] : 1;
+            ok = (c->idx = malloc(total * sizeof *c->idx)) != NULL;
+        }
+        for (size_t k = 0; ok && k < c->ne; k++) {
+            be_pt a = c->e[2 * k], b = c->e[2 * k + 1];
+            double eb[4] = {fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
+            int sp[4];
+            if (!lg_inner_grid_span(grid, eb, sp)) {
+                ok = 0;
+                break;
+            }
+            for (int j = sp[1]; j <= sp[3]; j++)
+                for (int i = sp[0]; i <= sp[2]; i++) {
+                    size_t cell = (size_t)j * (size_t)grid->nx + (size_t)i;
+                    if (pass == 0)
+                        c->first[cell + 1]++;
+                    else
+                        c->idx[c->first[cell]++] = k;
+                }
+        }
+        if (ok && pass == 1) /* first[] moved to the ends: shift back */
+            for (size_t k = ncell; k > 0; k--)
+                c->first[k] = c->first[k - 1];
+        if (ok && pass == 1)
+            c->first[0] = 0;
+    }
+    if (!ok)
+        area_edges_clear(c);
+    return ok;
+}
+
+lg_area_edges *lg_area_edges_new(GEOSContextHandle_t h, const GEOSGeometry *area,
+                                 const double box[4], const GEOSPreparedGeometry *prep,
+                                 const lg_inner_grid *grid)
+{
+    lg_area_edges *c = malloc(sizeof *c);
+    if (c && !area_edges_build(h, area, box, prep, grid, c)) {
+        free(c);
+        c = NULL;
+    }
+    return c;
+}
+
+/* The Z edges whose cells a box meets, into s->zl (each once). */
+static int be_clip_query(lg_area_edges *c, be_state *s, const double q[4])
+{
+    s->nzl = 0;
+    double b[4] = {fmax(q[0], c->box[0]), fmax(q[1], c->box[1]), fmin(q[2], c->box[2]),
+                   fmin(q[3], c->box[3])};
+    if (b[0] > b[2] || b[1] > b[3])
+        return 1; /* away from Z's box: no edge */
+    int sp[4];
+    if (!lg_inner_grid_span(c->grid, b, sp))
+        return 0;
+    if (++c->query == 0) { /* wrapped: start afresh */
+        memset(c->stamp, 0, (c->ne ? c->ne : 1) * sizeof *c->stamp);
+        c->query = 1;
+    }
+    for (int j = sp[1]; j <= sp[3]; j++)
+        for (int i = sp[0]; i <= sp[2]; i++) {
+            size_t cell = (size_t)j * (size_t)c->grid->nx + (size_t)i;
+            for (size_t k = c->first[cell]; k < c->first[cell + 1]; k++) {
+                size_t e = c->idx[k];
+                if (c->stamp[e] == c->query)
+                    continue;
+                c->stamp[e] = c->query;
+                if (!be_reserve(&s->zl, s->nzl, &s->czl, 1, sizeof *s->zl))
+                    return 0;
+                s->zl[s->nzl++] = e;
+            }
+        }
+    return 1;
+}
+
+/* Where m lies relative to Z: 1 interior, 0 exterior, -1 boundary, -2
+ * failure.  The grid's interior and exterior cells answer at once. */
+static int be_clip_locate(const lg_area_edges *c, be_pt m)
+{
+    double b[4] = {m.x, m.y, m.x, m.y};
+    int where = lg_inner_grid_holds(c->grid, b);
+    if (where)
+        return where > 0;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(c->h, m.x, m.y);
+    if (!pt)
+        return -2;
+    char in = GEOSPreparedContainsProperly_r(c->h, c->prep, pt);
+    char meets = in == 0 ? GEOSPreparedIntersects_r(c->h, c->prep, pt) : 2;
+    GEOSGeom_destroy_r(c->h, pt);
+    if (in == 1)
+        return 1;
+    return meets == 2 || in == 2 ? -2 : meets ? -1 : 0;
+}
+
+/* Where m lies relative to polygon j: 1 interior, 0 exterior, -1
+ * boundary (exact; winding number over its rings). */
+static int be_locate(const be_state *s, size_t j, be_pt m)
+{
+    long wn = 0;
+    const be_poly *P = &s->poly[j];
+    for (size_t r = P->r0; r < P->r1; r++) {
+        const be_pt *q = s->xy + s->ring[r].off;
+        for (size_t k = 0; k + 1 < s->ring[r].n; k++) {
+            be_pt c = q[k], d = q[k + 1];
+            if ((c.y > m.y && d.y > m.y) || (c.y < m.y && d.y < m.y))
+                continue; /* above or below m */
+            if (c.y == d.y) { /* horizontal, on m's line */
+                if ((c.x <= m.x && m.x <= d.x) || (d.x <= m.x && m.x <= c.x))
+                    return -1;
+                continue;
+            }
+            if (c.x < m.x && d.x < m.x)
+                continue; /* left of m: neither crossed nor touched */
+            int o = lg_orient(c.x, c.y, d.x, d.y, m.x, m.y);
+            if (o == 0)
+                return -1; /* on the edge (m's y lies within the edge's) */
+            if (c.y <= m.y && d.y > m.y && o > 0)
+                wn++;
+            else if (d.y <= m.y && c.y > m.y && o < 0)
+                wn--;
+        }
+    }
+    return wn != 0;
+}
+
+/* The balance entry of point p (added when new); NULL when out of memory. */
+static be_bal *be_bal_find(be_state *s, be_pt p)
+{
+    if (2 * (s->nbal + 1) > s->balmask + 1) { /* grow: rehash */
+        size_t cap = 2 * (s->balmask + 1);
+        be_bal *nb = calloc(cap, sizeof *nb), *old = s->bal;
+        if (!nb)
+            return NULL;
+        for (size_t i = 0; i <= s->balmask; i++) {
+            if (!old[i].used)
+                continue;
+            double k[2] = {old[i].x, old[i].y};
+            size_t at = (size_t)lg_hash_doubles(k, 2) & (cap - 1);
+            while (nb[at].used)
+                at = (at + 1) & (cap - 1);
+            nb[at] = old[i];
+        }
+        free(old);
+        s->bal = nb;
+        s->balmask = cap - 1;
+    }
+    double k[2] = {p.x, p.y};
+    for (size_t i = (size_t)lg_hash_doubles(k, 2) & s->balmask;; i = (i + 1) & s->balmask) {
+        be_bal *b = &s->bal[i];
+        if (!b->used) {
+            b->used = 1, b->x = p.x, b->y = p.y, b->n = 0;
+            s->nbal++;
+            return b;
+        }
+        if (b->x == p.x && b->y == p.y)
+            return b;
+    }
+}
+
+/* Keep sub-edge p0 -> p1: its trapezoid, and its ends for the balance. */
+static int be_keep(be_state *s, be_pt p0, be_pt p1)
+{
+    double term = (p0.x - p1.x) * ((p0.y - s->y0) + (p1.y - s->y0)) / 2;
+    double t = s->acc + term;
+    s->comp += fabs(s->acc) >= fabs(term) ? (s->acc - t) + term : (term - t) + s->acc;
+    s->acc = t;
+    be_bal *b0 = be_bal_find(s, p0);
+    if (!b0)
+        return 0;
+    b0->n++;
+    be_bal *b1 = be_bal_find(s, p1);
+    if (!b1)
+        return 0;
+    b1->n--;
+    return 1;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+    const be_event *p = a, *q = b;
+    if (p->t != q->t)
+        return p->t < q->t ? -1 : 1;
+    return pt_less(p->p, q->p) ? -1 : pt_less(q->p, p->p);
+}
+
+/* Record where edge c-d meets edge a-b (events, collinear stretches), with
+ * j the polygon of c-d.  0 when out of memory. */
+static int be_meet(be_state *s, be_pt a, be_pt b, be_pt c, be_pt d, size_t j)
+{
+    int o1 = lg_orient(a.x, a.y, b.x, b.y, c.x, c.y);
+    int o2 = lg_orient(a.x, a.y, b.x, b.y, d.x, d.y);
+    double ex = b.x - a.x, ey = b.y - a.y, el = ex * ex + ey * ey;
+    if (o1 == 0 && o2 == 0) { /* on one line */
+        double tc = ((c.x - a.x) * ex + (c.y - a.y) * ey) / el;
+        double td = ((d.x - a.x) * ex + (d.y - a.y) * ey) / el;
+        double lo = fmax(0, fmin(tc, td)), hi = fmin(1, fmax(tc, td));
+        if (!(hi > lo))
+            return 1; /* they meet at a point at most */
+        if (!be_reserve(&s->ev, s->nev, &s->cev, 2, sizeof *s->ev) ||
+            !be_reserve(&s->col, s->ncol, &s->ccol, 1, sizeof *s->col))
+            return 0;
+        if (tc > 0 && tc < 1 && !(c.x == a.x && c.y == a.y) && !(c.x == b.x && c.y == b.y))
+            s->ev[s->nev++] = (be_event){tc, c};
+        if (td > 0 && td < 1 && !(d.x == a.x && d.y == a.y) && !(d.x == b.x && d.y == b.y))
+            s->ev[s->nev++] = (be_event){td, d};
+        int same = a.x != b.x ? ((b.x > a.x) == (d.x > c.x)) : ((b.y > a.y) == (d.y > c.y));
+        s->col[s->ncol++] = (be_col){lo, hi, j, same};
+        return 1;
+    }
+    if (o1 == o2)
+        return 1;
+    int o3 = lg_orient(c.x, c.y, d.x, d.y, a.x, a.y);
+    int o4 = lg_orient(c.x, c.y, d.x, d.y, b.x, b.y);
+    if (o3 == o4)
+        return 1;
+    be_pt x;
+    if (o1 && o2 && o3 && o4)
+        x = cross_point(a, b, c, d);
+    else if (o1 == 0 && o3 && o4)
+        x = c; /* c on a-b */
+    else if (o2 == 0 && o3 && o4)
+        x = d;
+    else
+        return 1; /* an end of a-b on c-d: no split */
+    if (!be_reserve(&s->ev, s->nev, &s->cev, 1, sizeof *s->ev))
+        return 0;
+    s->ev[s->nev++] = (be_event){((x.x - a.x) * ex + (x.y - a.y) * ey) / el, x};
+    return 1;
+}
+
+/* Sort the events of edge a-b (with its ends) and return the count; the
+ * sub-edges run between consecutive distinct points. */
+static int be_events_close(be_state *s, be_pt a, be_pt b)
+{
+    if (!be_reserve(&s->ev, s->nev, &s->cev, 2, sizeof *s->ev))
+        return 0;
+    s->ev[s->nev++] = (be_event){0, a};
+    s->ev[s->nev++] = (be_event){1, b};
+    qsort(s->ev, s->nev, sizeof *s->ev, cmp_event);
+    return 1;
+}
+
+/* Whether a collinear stretch of polygon j covers t. */
+static int be_on(const be_state *s, size_t j, double t)
+{
+    for (size_t c = 0; c < s->ncol; c++)
+        if (s->col[c].j == j && s->col[c].t0 < t && t < s->col[c].t1)
+            return 1;
+    return 0;
+}
+
+/* Whether the midpoint of a sub-edge lies inside another polygon of the
+ * neighbour list of `self` (or, for a Z edge, of the cut ones): 1 inside,
+ * 0 not, -1 give up.  `t` is its parameter, for the collinear stretches. */
+static int be_inside_other(const be_state *s, size_t self, be_pt mid, double t)
+{
+    const be_poly *P = self != BE_Z ? &s->poly[self] : NULL;
+    size_t n = P ? P->nb1 - P->nb0 : s->npoly;
+    for (size_t q = 0; q < n; q++) {
+        size_t j = P ? s->nb[P->nb0 + q] : q;
+        const be_poly *Q = &s->poly[j];
+        if ((!P && !Q->cut) || mid.x < Q->box[0] || mid.x > Q->box[2] || mid.y < Q->box[1] ||
+            mid.y > Q->box[3])
+            continue;
+        int where = be_locate(s, j, mid);
+        if (where == 1)
+            return 1;
+        if (where < 0 && !be_on(s, j, t))
+            return -1; /* on its boundary, but no event says so */
+    }
+    return 0;
+}
+
+/* The events on edge a-b of polygon i: where its neighbours' edges (and
+ * Z's, when i is cut) cross, touch or run along it; sorted, with its ends.
+ * 0 when out of memory. */
+static int be_edge_events(be_state *s, lg_area_edges *clip, size_t i, be_pt a, be_pt b)
+{
+    const be_poly *P = &s->poly[i];
+    double eb[4] = {fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
+    int ok = 1;
+    s->nev = s->ncol = 0;
+    for (size_t q = P->nb0; ok && q < P->nb1; q++) {
+        size_t j = s->nb[q];
+        const be_poly *Q = &s->poly[j];
+        if (Q->box[0] > eb[2] || Q->box[2] < eb[0] || Q->box[1] > eb[3] || Q->box[3] < eb[1])
+            continue;
+        for (size_t rr = Q->r0; ok && rr < Q->r1; rr++) {
+            const be_pt *qq = s->xy + s->ring[rr].off;
+            for (size_t m = 0; ok && m + 1 < s->ring[rr].n; m++) {
+                be_pt c = qq[m], d = qq[m + 1];
+                if (fmin(c.x, d.x) > eb[2] || fmax(c.x, d.x) < eb[0] || fmin(c.y, d.y) > eb[3] ||
+                    fmax(c.y, d.y) < eb[1] || (c.x == d.x && c.y == d.y))
+                    continue;
+                ok = be_meet(s, a, b, c, d, j);
+            }
+        }
+    }
+    if (ok && P->cut) { /* Z's edges near a-b */
+        ok = be_clip_query(clip, s, eb);
+        for (size_t z = 0; ok && z < s->nzl; z++) {
+            be_pt c = clip->e[2 * s->zl[z]], d = clip->e[2 * s->zl[z] + 1];
+            if (fmin(c.x, d.x) > eb[2] || fmax(c.x, d.x) < eb[0] || fmin(c.y, d.y) > eb[3] ||
+                fmax(c.y, d.y) < eb[1])
+                continue;
+            ok = be_meet(s, a, b, c, d, BE_Z);
+        }
+    }
+    return ok && be_events_close(s, a, b);
+}
+
+/* The events on Z's edge a-b from the cut polygons' edges (sorted, with
+ * its ends); *near = 0 when no cut polygon's box meets it. */
+static int be_zedge_events(be_state *s, be_pt a, be_pt b, int *near)
+{
+    double eb[4] = {fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
+    int ok = 1;
+    s->nev = s->ncol = 0;
+    *near = 0;
+    for (size_t j = 0; ok && j < s->npoly; j++) {
+        const be_poly *Q = &s->poly[j];
+        if (!Q->cut || Q->box[0] > eb[2] || Q->box[2] < eb[0] || Q->box[1] > eb[3] ||
+            Q->box[3] < eb[1])
+            continue;
+        *near = 1;
+        for (size_t rr = Q->r0; ok && rr < Q->r1; rr++) {
+            const be_pt *qq = s->xy + s->ring[rr].off;
+            for (size_t m = 0; ok && m + 1 < s->ring[rr].n; m++) {
+                be_pt c = qq[m], d = qq[m + 1];
+                if (fmin(c.x, d.x) > eb[2] || fmax(c.x, d.x) < eb[0] || fmin(c.y, d.y) > eb[3] ||
+                    fmax(c.y, d.y) < eb[1] || (c.x == d.x && c.y == d.y))
+                    continue;
+                ok = be_meet(s, a, b, c, d, j);
+            }
+        }
+    }
+    return ok && (!*near || be_events_close(s, a, b));
+}
+
+/* The cut polygons' box, or an empty one. */
+static void be_cut_box(const be_state *s, double cb[4])
+{
+    cb[0] = cb[1] = INFINITY;
+    cb[2] = cb[3] = -INFINITY;
+    for (size_t i = 0; i < s->npoly; i++)
+        if (s->poly[i].cut) {
+            cb[0] = fmin(cb[0], s->poly[i].box[0]);
+            cb[1] = fmin(cb[1], s->poly[i].box[1]);
+            cb[2] = fmax(cb[2], s->poly[i].box[2]);
+            cb[3] = fmax(cb[3], s->poly[i].box[3]);
+        }
+}
+
+/* The area of Z ∩ ∪ polys[0..n) (without Z when clip is NULL), in *area;
+ * cut[i]: polygon i crosses or touches Z's boundary.  0 when the
+ * evaluation gives up (degenerate, inconsistent, out of memory). */
+/* Load polys[0..n) into s (rings oriented, boxes, neighbours: closed boxes
+ * meeting), cut[i] marking the polygons that reach Z's boundary; also the
+ * sum and largest of their areas.  0 when out of memory or on odd input. */
+static int be_load(GEOSContextHandle_t h, be_state *s, const lg_area_edges *clip,
+                   const GEOSGeometry *const *polys, const unsigned char *cut, size_t n,
+                   double *sum_area, double *max_area)
+{
+    int ok = (s->poly = calloc(n ? n : 1, sizeof *s->poly)) != NULL;
+    double maxc = 0;
+    *sum_area = *max_area = 0;
+    s->npoly = n;
+    for (size_t i = 0; ok && i < n; i++) {
+        be_poly *P = &s->poly[i];
+        P->r0 = s->nring;
+        P->cut = clip && cut[i];
+        int nh = GEOSGetNumInteriorRings_r(h, polys[i]);
+        ok = nh >= 0;
+        for (int r = -1; ok && r < nh; r++) {
+            size_t m, off = s->nxy;
+            const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, polys[i])
+                                             : GEOSGetInteriorRingN_r(h, polys[i], r);
+            ok = be_copy_ring(h, ring, r >= 0, &s->xy, &s->nxy, &s->cxy, &m) &&
+                 be_reserve(&s->ring, s->nring, &s->cring, 1, sizeof *s->ring);
+            if (ok && m)
+                s->ring[s->nring++] = (be_ring){off, m};
+        }
+        P->r1 = s->nring;
+        double a = 0;
+        ok = ok && P->r1 > P->r0 && GEOSArea_r(h, polys[i], &a);
+        if (!ok)
+            break;
+        *sum_area += a;
+        *max_area = fmax(*max_area, a);
+        const be_pt *q = s->xy + s->ring[P->r0].off;
+        P->box[0] = P->box[2] = q[0].x;
+        P->box[1] = P->box[3] = q[0].y;
+        for (size_t k = 1; k < s->ring[P->r0].n; k++) { /* the shell bounds it */
+            P->box[0] = fmin(P->box[0], q[k].x);
+            P->box[1] = fmin(P->box[1], q[k].y);
+            P->box[2] = fmax(P->box[2], q[k].x);
+            P->box[3] = fmax(P->box[3], q[k].y);
+        }
+        maxc = fmax(maxc, fmax(fmax(fabs(P->box[0]), fabs(P->box[2])),
+                               fmax(fabs(P->box[1]), fabs(P->box[3]))));
+        s->y0 = i ? fmin(s->y0, P->box[1]) : P->box[1];
+    }
+    s->tiny = 1e-12 * maxc;
+    /* neighbours: closed boxes meeting (a sweep over x) */
+    typedef struct {
+        double x0;
+        size_t i;
+    } key_t_;
+    key_t_ *key = ok ? malloc((n ? n : 1) * sizeof *key) : NULL;
+    size_t *deg = ok ? calloc(n + 1, sizeof *deg) : NULL;
+    ok = ok && key && deg;
+    for (size_t i = 0; ok && i < n; i++)
+        key[i].x0 = s->poly[i].box[0], key[i].i = i;
+    for (size_t i = 1; ok && i < n; i++) { /* insertion sort: stable */
+        key_t_ k = key[i];
+        size_t m = i;
+        while (m > 0 && key[m - 1].x0 > k.x0) {
+            key[m] = key[m - 1];
+            m--;
+        }
+        key[m] = k;
+    }
+    for (int pass = 0; ok && pass < 2; pass++) {
+        if (pass == 1) {
+            size_t total = 0;
+            for (size_t i = 0; i < n; i++) {
+                s->poly[i].nb0 = s->poly[i].nb1 = total;
+                total += deg[i];
+            }
+            ok = (s->nb = malloc((total ? total : 1) * sizeof *s->nb)) != NULL;
+        }
+        for (size_t a = 0; ok && a < n; a++) {
+            const double *p = s->poly[key[a].i].box;
+            for (size_t b = a + 1; b < n && key[b].x0 <= p[2]; b++) {
+                const double *q = s->poly[key[b].i].box;
+                if (q[1] > p[3] || p[1] > q[3])
+                    continue;
+                size_t u = key[a].i, v = key[b].i;
+                if (pass == 0) {
+                    deg[u]++, deg[v]++;
+                } else {
+                    s->nb[s->poly[u].nb1++] = v;
+                    s->nb[s->poly[v].nb1++] = u;
+                }
+            }
+        }
+    }
+    free(key);
+    free(deg);
+    return ok;
+}
+
+int lg_union_area_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry *const *polys,
+                     const unsigned char *cut, size_t n, double *area)
+{
+    be_state s = {0};
+    double sum_area, max_area;
+    int ok = be_load(h, &s, clip, polys, cut, n, &sum_area, &max_area), anycut = 0;
+    for (size_t i = 0; ok && i < n; i++)
+        anycut |= s.poly[i].cut;
+    size_t bcap = 16;
+    while (bcap < 2 * s.nxy)
+        bcap *= 2;
+    ok = ok && (s.bal = calloc(bcap, sizeof *s.bal)) != NULL;
+    s.balmask = bcap - 1;
+
+    /* (a) the polygons' edges */
+    for (size_t i = 0; ok && i < n; i++) {
+        const be_poly *P = &s.poly[i];
+        for (size_t r = P->r0; ok && r < P->r1; r++) {
+            for (size_t k = 0; ok && k + 1 < s.ring[r].n; k++) {
+                be_pt a = s.xy[s.ring[r].off + k], b = s.xy[s.ring[r].off + k + 1];
+                if (a.x == b.x && a.y == b.y)
+                    continue;
+                ok = be_edge_events(&s, clip, i, a, b);
+                size_t prev = 0;
+                for (size_t e = 1; ok && e < s.nev; e++) {
+                    be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
+                    if (p0.x == p1.x && p0.y == p1.y)
+                        continue;
+                    double mt = (s.ev[prev].t + s.ev[e].t) / 2;
+                    prev = e;
+                    if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
+                        ok = 0; /* near-degenerate: leave it to GEOS */
+                        break;
+                    }
+                    int zsame = 0, zopp = 0, psame = 0, popp = 0;
+                    for (size_t c = 0; c < s.ncol; c++) {
+                        const be_col *C = &s.col[c];
+                        if (!(C->t0 < mt && mt < C->t1))
+                            continue;
+                        if (C->j == BE_Z)
+                            zsame |= C->same, zopp |= !C->same;
+                        else
+                            psame |= C->same && C->j < i, popp |= !C->same;
+                    }
+                    be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
+                    if (P->cut && !zsame) { /* the left side in Z? */
+                        if (zopp)
+                            continue;
+                        int z = be_clip_locate(clip, mid);
+                        if (z == 0)
+                            continue;
+                        if (z < 0) {
+                            ok = 0;
+                            break;
+                        }
+                    }
+                    /* the left side is in R; the right side too when another
+                     * polygon covers it inside Z */
+                    if ((popp && !zsame) || psame)
+                        continue;
+                    int in = be_inside_other(&s, i, mid, mt);
+                    if (in < 0)
+                        ok = 0;
+                    else if (!in)
+                        ok = be_keep(&s, p0, p1);
+                }
+            }
+        }
+    }
+    /* (b) Z's edges inside some polygon (only cut ones reach them) */
+    if (ok && anycut) {
+        double cb[4];
+        be_cut_box(&s, cb);
+        ok = be_clip_query(clip, &s, cb);
+        size_t *zl = ok ? malloc((s.nzl ? s.nzl : 1) * sizeof *zl) : NULL;
+        size_t nzl = s.nzl;
+        ok = ok && zl;
+        if (ok)
+            memcpy(zl, s.zl, nzl * sizeof *zl);
+        for (size_t z = 0; ok && z < nzl; z++) {
+            be_pt a = clip->e[2 * zl[z]], b = clip->e[2 * zl[z] + 1];
+            int near;
+            ok = be_zedge_events(&s, a, b, &near);
+            if (!near)
+                continue; /* no polygon of the cluster can hold it */
+            size_t prev = 0;
+            for (size_t e = 1; ok && e < s.nev; e++) {
+                be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
+                if (p0.x == p1.x && p0.y == p1.y)
+                    continue;
+                double mt = (s.ev[prev].t + s.ev[e].t) / 2;
+                prev = e;
+                if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
+                    ok = 0;
+                    break;
+                }
+                be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
+                int in = be_inside_other(&s, BE_Z, mid, mt);
+                if (in < 0)
+                    ok = 0;
+                else if (in)
+                    ok = be_keep(&s, p0, p1);
+            }
+        }
+        free(zl);
+    }
+    /* closed rings: every point as often a start as an end */
+    for (size_t i = 0; ok && i <= s.balmask; i++)
+        ok = !s.bal[i].used || s.bal[i].n == 0;
+    double a = s.acc + s.comp;
+    /* a union has at most the sum of the areas, and without Z at least the
+     * largest one */
+    ok = ok && a >= (anycut ? -1e-9 * sum_area : max_area * (1 - 1e-9)) &&
+         a <= sum_area * (1 + 1e-9);
+    be_free(&s);
+    if (ok)
+        *area = a < 0 ? 0 : a;
+    return ok;
+}
+
+
+int lg_covered_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry *g)
+{
+    be_state s = {0};
+    int t = GEOSGeomTypeId_r(h, g);
+    int n = t == GEOS_POLYGON ? 1 : t == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, g) : -1;
+    if (n < 1)
+        return -1;
+    const GEOSGeometry **polys = malloc((size_t)n * sizeof *polys);
+    unsigned char *cut = malloc((size_t)n);
+    double sum_area, max_area;
+    int res = polys && cut ? 1 : -1;
+    for (int i = 0; res == 1 && i < n; i++) {
+        polys[i] = t == GEOS_POLYGON ? g : GEOSGetGeometryN_r(h, g, i);
+        cut[i] = 1;
+    }
+    if (res == 1 && !be_load(h, &s, clip, polys, cut, (size_t)n, &sum_area, &max_area))
+        res = -1;
+    free(polys);
+    free(cut);
+    /* (1) its boundary inside Z, or on Z's boundary with Z on its side */
+    for (size_t i = 0; res == 1 && i < s.npoly; i++) {
+        const be_poly *P = &s.poly[i];
+        for (size_t r = P->r0; res == 1 && r < P->r1; r++) {
+            for (size_t k = 0; res == 1 && k + 1 < s.ring[r].n; k++) {
+                be_pt a = s.xy[s.ring[r].off + k], b = s.xy[s.ring[r].off + k + 1];
+                if (a.x == b.x && a.y == b.y)
+                    continue;
+                if (!be_edge_events(&s, clip, i, a, b)) {
+                    res = -1;
+                    break;
+                }
+                size_t prev = 0;
+                for (size_t e = 1; res == 1 && e < s.nev; e++) {
+                    be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
+                    if (p0.x == p1.x && p0.y == p1.y)
+                        continue;
+                    double mt = (s.ev[prev].t + s.ev[e].t) / 2;
+                    prev = e;
+                    if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
+                        res = -1;
+                        break;
+                    }
+                    int zsame = 0, zopp = 0;
+                    for (size_t c = 0; c < s.ncol; c++)
+                        if (s.col[c].j == BE_Z && s.col[c].t0 < mt && mt < s.col[c].t1)
+                            zsame |= s.col[c].same, zopp |= !s.col[c].same;
+                    if (zopp) {
+                        res = 0; /* its interior on Z's outer side */
+                    } else if (!zsame) {
+                        be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
+                        int z = be_clip_locate(clip, mid);
+                        res = z == 1 ? 1 : z == 0 ? 0 : -1;
+                    }
+                }
+            }
+        }
+    }
+    /* (2) no part of Z's boundary in its interior */
+    size_t *zl = NULL, nzl = 0;
+    if (res == 1) {
+        double cb[4];
+        be_cut_box(&s, cb);
+        if (!be_clip_query(clip, &s, cb) || !(zl = malloc((s.nzl ? s.nzl : 1) * sizeof *zl)))
+            res = -1;
+        else
+            memcpy(zl, s.zl, (nzl = s.nzl) * sizeof *zl);
+    }
+    for (size_t z = 0; res == 1 && z < nzl; z++) {
+        be_pt a = clip->e[2 * zl[z]], b = clip->e[2 * zl[z] + 1];
+        int near;
+        if (!be_zedge_events(&s, a, b, &near)) {
+            res = -1;
+            break;
+        }
+        size_t prev = 0;
+        for (size_t e = 1; near && res == 1 && e < s.nev; e++) {
+            be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
+            if (p0.x == p1.x && p0.y == p1.y)
+                continue;
+            double mt = (s.ev[prev].t + s.ev[e].t) / 2;
+            prev = e;
+            if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
+                res = -1;
+                break;
+            }
+            be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
+            int in = be_inside_other(&s, BE_Z, mid, mt);
+            res = in > 0 ? 0 : in < 0 ? -1 : 1;
+        }
+    }
+    free(zl);
+    be_free(&s);
+    return res;
 }

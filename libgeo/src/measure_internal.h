@@ -3,6 +3,8 @@
 #ifndef LIBGEO_MEASURE_INTERNAL_H
 #define LIBGEO_MEASURE_INTERNAL_H
 
+#include <stdint.h>
+
 #include "libgeo/lg_measure.h"
 #include "lg_internal.h"
 
@@ -133,6 +135,46 @@ GEOSGeometry *lg_intersection_local(GEOSContextHandle_t h, const GEOSGeometry *a
 lg_status lg_clip_layer(lg_worker *w, const GEOSGeometry *area, const double box[4],
                         const lg_layer *layer, const lg_index *idx, lg_piece_fn fn, void *user);
 
+/* A grid over a polygonal area: cells that no edge of the area comes near
+ * (closed cells, away from every edge's box) lie wholly in its interior or
+ * wholly outside.  A feature whose box lies in interior cells lies in the
+ * interior (ContainsProperly holds), one whose box lies in exterior cells
+ * does not meet the area: no predicate needed.  Built from the area's
+ * coordinates in O(edges x rows + cells x crossings per row); `cells`
+ * along the longer side of `box` (the area's box). */
+enum { LG_GRID_OUT = 0, LG_GRID_IN = 1, LG_GRID_EDGE = 2 };
+typedef struct lg_inner_grid {
+    double x0, y0, cw, ch;
+    int nx, ny;
+    unsigned char *cell; /* nx * ny, row-major: LG_GRID_*; NULL: no grid */
+} lg_inner_grid;
+/* 1 when built, else 0 (then *g holds no grid and never decides). */
+int lg_inner_grid_build(GEOSContextHandle_t h, const GEOSGeometry *area, const double box[4],
+                        int cells, lg_inner_grid *g);
+/* 1 when box (minx, miny, maxx, maxy) lies in interior cells, -1 when in
+ * exterior cells, 0 when undecided. */
+int lg_inner_grid_holds(const lg_inner_grid *g, const double box[4]);
+void lg_inner_grid_free(lg_inner_grid *g);
+/* The cells a box (minx, miny, maxx, maxy) may touch, as span = {i0, j0,
+ * i1, j1} (inclusive); 0 when it leaves the grid. */
+int lg_inner_grid_span(const lg_inner_grid *g, const double box[4], int span[4]);
+
+/* lg_clip_layer, faster for an area holding many features: features in
+ * the interior cells of an inner grid pass whole, those in its exterior
+ * cells are skipped, without a predicate; and a polygon the area covers
+ * while touching its boundary (a parcel along a zone line) passes whole too
+ * (the feature itself: lg_clip_layer passes its intersection with the area,
+ * the same point set), decided by lg_covered_be instead of an overlay.
+ * The other pieces are the same, in the same order.  `boxes`: the layer's
+ * feature boxes (lg_layer_boxes, fetched before the workers start). */
+lg_status lg_clip_layer_grid(lg_worker *w, const GEOSGeometry *area, const double box[4],
+                             const lg_layer *layer, const lg_index *idx, const double *boxes,
+                             lg_piece_fn fn, void *user);
+/* lg_clip_layer_to_zone, the same way. */
+lg_status lg_clip_layer_to_zone_grid(lg_worker *w, const lg_zones *zones, size_t zi,
+                                     const lg_layer *layer, const lg_index *idx,
+                                     const double *boxes, lg_piece_fn fn, void *user);
+
 /* A growable array of owned geometries. */
 typedef struct lg_gvec {
     GEOSGeometry **g;
@@ -147,6 +189,59 @@ lg_status lg_collect_piece(lg_worker *w, size_t feature, const GEOSGeometry *pie
 /* Union of the collected geometries (consumed); NULL on GEOS failure. */
 GEOSGeometry *lg_gvec_union(lg_worker *w, lg_gvec *v);
 void lg_gvec_free(GEOSContextHandle_t h, lg_gvec *v);
+
+/* Pieces that may borrow their geometry: a whole feature is borrowed from
+ * its layer (no copy), a cut piece is owned. */
+typedef struct lg_pvec {
+    const GEOSGeometry **g;
+    unsigned char *own; /* per piece: 1 owned (destroyed with the vector) */
+    size_t n, cap;
+} lg_pvec;
+/* Append g; when `own`, g is consumed (destroyed when out of memory). */
+lg_status lg_pvec_push(lg_worker *w, lg_pvec *v, const GEOSGeometry *g, int own);
+/* An lg_piece_fn collecting into the lg_pvec `user`: whole features
+ * borrowed, cut pieces copied. */
+lg_status lg_collect_piece_ref(lg_worker *w, size_t feature, const GEOSGeometry *piece, int whole,
+                               void *user);
+void lg_pvec_free(GEOSContextHandle_t h, lg_pvec *v);
+/* Append (borrowed) the non-empty polygons of g, recursing into
+ * collections; points and lines are left out (no area). */
+lg_status lg_pvec_polygons(lg_worker *w, const GEOSGeometry *g, lg_pvec *out);
+/* The union of copies of the geometries (lg_gvec_union); NULL on failure. */
+GEOSGeometry *lg_pvec_union(lg_worker *w, const lg_pvec *v);
+
+/* A hash of n doubles by value (-0 and +0 alike), for exact-match tables
+ * of points and segments. */
+uint64_t lg_hash_doubles(const double *k, int n);
+
+/* ---- exact predicates and boundary evaluation ---- */
+/* Where c lies relative to a -> b: 1 left, -1 right, 0 on the line; exact
+ * (Shewchuk's error bound, then expansion arithmetic). */
+int lg_orient(double ax, double ay, double bx, double by, double cx, double cy);
+
+/* The edges of a polygonal area (a zone), interior on the left, bucketed
+ * by the cells of its inner grid, for the evaluations below.  `prep` (the
+ * area prepared) and `grid` (built on the area, with cells) are borrowed
+ * and must outlive it.  NULL when out of memory or the grid has no cells.
+ * One per worker: queries write into it. */
+typedef struct lg_area_edges lg_area_edges;
+lg_area_edges *lg_area_edges_new(GEOSContextHandle_t h, const GEOSGeometry *area,
+                                 const double box[4], const GEOSPreparedGeometry *prep,
+                                 const lg_inner_grid *grid);
+lg_area_edges *lg_area_edges_free(lg_area_edges *e);
+
+/* The area of Z ∩ (polys[0] ∪ … ∪ polys[n-1]) by boundary evaluation, no
+ * overlay: Z is the area of `clip`, or the whole plane when clip is NULL;
+ * cut[i] says polygon i may cross or touch Z's boundary from outside (the
+ * others must lie in Z, touching its boundary at most from inside).  Exact
+ * predicates; crossing points computed once per pair of edges; the kept
+ * boundary is checked to close up.  1 with *area set, or 0 when it gives
+ * up (near-degenerate input, out of memory): then use an overlay. */
+int lg_union_area_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry *const *polys,
+                     const unsigned char *cut, size_t n, double *area);
+/* Whether the area of `clip` covers polygonal g: 1 yes, 0 no, -1
+ * undecided (near-degenerate; ask GEOS). */
+int lg_covered_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry *g);
 
 /* ---- geometry helpers ---- */
 /* The polygonal part of g (consumed): g itself when a (multi)polygon, else
