@@ -1,5 +1,6 @@
 /* The machinery under every kernel: result tables, zones, options, the
  * worker pool and the per-zone clipping loop. */
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -1108,7 +1109,10 @@ int lg_inner_grid_build(GEOSContextHandle_t h, const GEOSGeometry *area, const d
 {
     memset(g, 0, sizeof *g);
     double wx = box[2] - box[0], wy = box[3] - box[1], side = fmax(wx, wy) / cells;
-    if (!(side > 0) || !isfinite(side))
+    /* cells far larger than the rounding of the coordinates (so that
+     * grid_span's margin covers it), and a bounded number of them */
+    double mag = fmax(fmax(fabs(box[0]), fabs(box[2])), fmax(fabs(box[1]), fabs(box[3])));
+    if (cells < 1 || cells > 4096 || !(side > 1e-9 * mag) || !isfinite(side))
         return 0;
     g->nx = (int)ceil(wx / side) + 2;
     g->ny = (int)ceil(wy / side) + 2;
@@ -1559,7 +1563,7 @@ typedef struct be_state {
     size_t balmask, nbal;
     size_t *zl; /* Z edges listed by a query */
     size_t nzl, czl;
-    double y0, tiny;
+    double y0, tiny, near; /* near: see be_clip_locate */
     double acc, comp; /* the area, as a Neumaier sum */
 } be_state;
 
@@ -1753,14 +1757,39 @@ static int be_clip_query(lg_area_edges *c, be_state *s, const double q[4])
     return 1;
 }
 
-/* Where m lies relative to Z: 1 interior, 0 exterior, -1 boundary, -2
- * failure.  The grid's interior and exterior cells answer at once. */
-static int be_clip_locate(const lg_area_edges *c, be_pt m)
+/* Whether m lies within eps of segment c-d (a closed box test first). */
+static int be_near_seg(be_pt m, be_pt c, be_pt d, double eps)
 {
-    double b[4] = {m.x, m.y, m.x, m.y};
-    int where = lg_inner_grid_holds(c->grid, b);
+    if (m.x < fmin(c.x, d.x) - eps || m.x > fmax(c.x, d.x) + eps || m.y < fmin(c.y, d.y) - eps ||
+        m.y > fmax(c.y, d.y) + eps)
+        return 0;
+    double dx = d.x - c.x, dy = d.y - c.y, l2 = dx * dx + dy * dy;
+    double t = l2 > 0 ? ((m.x - c.x) * dx + (m.y - c.y) * dy) / l2 : 0;
+    t = fmax(0, fmin(1, t));
+    double ex = m.x - (c.x + t * dx), ey = m.y - (c.y + t * dy);
+    return ex * ex + ey * ey <= eps * eps;
+}
+
+/* Where m (a sub-edge's midpoint) lies relative to Z: 1 interior, 0
+ * exterior, -1 boundary or within eps of it, -2 failure.  The grid's
+ * interior and exterior cells answer at once; else GEOS locates the point
+ * (exactly), unless an edge of Z passes within eps: the midpoint is rounded,
+ * and so is a computed sub-edge end, so such a point may lie on the other
+ * side of that edge than the sub-edge it stands for. */
+static int be_clip_locate(const lg_area_edges *c, be_pt m, double eps)
+{
+    double b[4] = {m.x - eps, m.y - eps, m.x + eps, m.y + eps};
+    int where = lg_inner_grid_holds(c->grid, b), sp[4];
     if (where)
         return where > 0;
+    if (lg_inner_grid_span(c->grid, b, sp))
+        for (int j = sp[1]; j <= sp[3]; j++)
+            for (int i = sp[0]; i <= sp[2]; i++) {
+                size_t cell = (size_t)j * (size_t)c->grid->nx + (size_t)i;
+                for (size_t k = c->first[cell]; k < c->first[cell + 1]; k++)
+                    if (be_near_seg(m, c->e[2 * c->idx[k]], c->e[2 * c->idx[k] + 1], eps))
+                        return -1;
+            }
     GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(c->h, m.x, m.y);
     if (!pt)
         return -2;
@@ -1772,8 +1801,9 @@ static int be_clip_locate(const lg_area_edges *c, be_pt m)
     return meets == 2 || in == 2 ? -2 : meets ? -1 : 0;
 }
 
-/* Where m lies relative to polygon j: 1 interior, 0 exterior, -1
- * boundary (exact; winding number over its rings). */
+/* Where m (a sub-edge's midpoint) lies relative to polygon j: 1 interior,
+ * 0 exterior, -1 on its boundary or within s->near of it (see
+ * be_clip_locate).  Exact orientation; winding number over its rings. */
 static int be_locate(const be_state *s, size_t j, be_pt m)
 {
     long wn = 0;
@@ -1782,13 +1812,12 @@ static int be_locate(const be_state *s, size_t j, be_pt m)
         const be_pt *q = s->xy + s->ring[r].off;
         for (size_t k = 0; k + 1 < s->ring[r].n; k++) {
             be_pt c = q[k], d = q[k + 1];
+            if (be_near_seg(m, c, d, s->near))
+                return -1;
             if ((c.y > m.y && d.y > m.y) || (c.y < m.y && d.y < m.y))
                 continue; /* above or below m */
-            if (c.y == d.y) { /* horizontal, on m's line */
-                if ((c.x <= m.x && m.x <= d.x) || (d.x <= m.x && m.x <= c.x))
-                    return -1;
+            if (c.y == d.y) /* horizontal, on m's line, not through m */
                 continue;
-            }
             if (c.x < m.x && d.x < m.x)
                 continue; /* left of m: neither crossed nor touched */
             int o = lg_orient(c.x, c.y, d.x, d.y, m.x, m.y);
@@ -1863,8 +1892,14 @@ static int cmp_event(const void *a, const void *b)
     return pt_less(p->p, q->p) ? -1 : pt_less(q->p, p->p);
 }
 
+static int same_pt(be_pt a, be_pt b) { return a.x == b.x && a.y == b.y; }
+
 /* Record where edge c-d meets edge a-b (events, collinear stretches), with
- * j the polygon of c-d.  0 when out of memory. */
+ * j the polygon of c-d.  0 when out of memory, or when the edges cross at
+ * a point that rounds onto one of their ends: a crossing that near a
+ * vertex is near-degenerate (on the exact line it would have been an
+ * end-on-edge event, found by the orientation tests), and the rounded point
+ * would hide a sliver from every midpoint test. */
 static int be_meet(be_state *s, be_pt a, be_pt b, be_pt c, be_pt d, size_t j)
 {
     int o1 = lg_orient(a.x, a.y, b.x, b.y, c.x, c.y);
@@ -1879,9 +1914,9 @@ static int be_meet(be_state *s, be_pt a, be_pt b, be_pt c, be_pt d, size_t j)
         if (!be_reserve(&s->ev, s->nev, &s->cev, 2, sizeof *s->ev) ||
             !be_reserve(&s->col, s->ncol, &s->ccol, 1, sizeof *s->col))
             return 0;
-        if (tc > 0 && tc < 1 && !(c.x == a.x && c.y == a.y) && !(c.x == b.x && c.y == b.y))
+        if (tc > 0 && tc < 1 && !same_pt(c, a) && !same_pt(c, b))
             s->ev[s->nev++] = (be_event){tc, c};
-        if (td > 0 && td < 1 && !(d.x == a.x && d.y == a.y) && !(d.x == b.x && d.y == b.y))
+        if (td > 0 && td < 1 && !same_pt(d, a) && !same_pt(d, b))
             s->ev[s->nev++] = (be_event){td, d};
         int same = a.x != b.x ? ((b.x > a.x) == (d.x > c.x)) : ((b.y > a.y) == (d.y > c.y));
         s->col[s->ncol++] = (be_col){lo, hi, j, same};
@@ -1894,17 +1929,40 @@ static int be_meet(be_state *s, be_pt a, be_pt b, be_pt c, be_pt d, size_t j)
     if (o3 == o4)
         return 1;
     be_pt x;
-    if (o1 && o2 && o3 && o4)
+    if (o1 && o2 && o3 && o4) {
         x = cross_point(a, b, c, d);
-    else if (o1 == 0 && o3 && o4)
+        if (same_pt(x, a) || same_pt(x, b) || same_pt(x, c) || same_pt(x, d))
+            return 0;
+    } else if (o1 == 0 && o3 && o4) {
         x = c; /* c on a-b */
-    else if (o2 == 0 && o3 && o4)
+    } else if (o2 == 0 && o3 && o4) {
         x = d;
-    else
+    } else {
         return 1; /* an end of a-b on c-d: no split */
+    }
     if (!be_reserve(&s->ev, s->nev, &s->cev, 1, sizeof *s->ev))
         return 0;
     s->ev[s->nev++] = (be_event){((x.x - a.x) * ex + (x.y - a.y) * ey) / el, x};
+    return 1;
+}
+
+/* Record where the edges of polygon j meet edge a-b (box eb). */
+static int be_meet_poly(be_state *s, be_pt a, be_pt b, const double eb[4], size_t j)
+{
+    const be_poly *Q = &s->poly[j];
+    if (Q->box[0] > eb[2] || Q->box[2] < eb[0] || Q->box[1] > eb[3] || Q->box[3] < eb[1])
+        return 1;
+    for (size_t r = Q->r0; r < Q->r1; r++) {
+        const be_pt *q = s->xy + s->ring[r].off;
+        for (size_t m = 0; m + 1 < s->ring[r].n; m++) {
+            be_pt c = q[m], d = q[m + 1];
+            if (fmin(c.x, d.x) > eb[2] || fmax(c.x, d.x) < eb[0] || fmin(c.y, d.y) > eb[3] ||
+                fmax(c.y, d.y) < eb[1] || same_pt(c, d))
+                continue;
+            if (!be_meet(s, a, b, c, d, j))
+                return 0;
+        }
+    }
     return 1;
 }
 
@@ -1920,6 +1978,49 @@ static int be_events_close(be_state *s, be_pt a, be_pt b)
     return 1;
 }
 
+/* One sub-edge of the current edge: p0 -> p1 between consecutive distinct
+ * events, its midpoint and parameter. */
+typedef struct be_sub {
+    be_pt p0, p1, mid;
+    double t;
+} be_sub;
+
+/* The sub-edge after the one ending at event *at: 1 (and *at advanced), 0
+ * past the last, -1 when it is shorter than s->tiny (near-degenerate). */
+static int be_sub_next(const be_state *s, size_t *at, be_sub *u)
+{
+    for (size_t e = *at + 1; e < s->nev; e++) {
+        be_pt p0 = s->ev[*at].p, p1 = s->ev[e].p;
+        if (same_pt(p0, p1))
+            continue;
+        u->p0 = p0, u->p1 = p1;
+        u->mid = (be_pt){(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
+        u->t = (s->ev[*at].t + s->ev[e].t) / 2;
+        *at = e;
+        return fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s->tiny ? -1 : 1;
+    }
+    return 0;
+}
+
+/* The collinear stretches over parameter t: Z's edges with Z's interior on
+ * the same side (*zsame) or the other (*zopp), polygons' edges with their
+ * interior on the same side (*psame: only polygons before `self`, so that
+ * an edge shared on one side counts once) or the other (*popp). */
+static void be_cols(const be_state *s, size_t self, double t, int *zsame, int *zopp, int *psame,
+                    int *popp)
+{
+    *zsame = *zopp = *psame = *popp = 0;
+    for (size_t c = 0; c < s->ncol; c++) {
+        const be_col *C = &s->col[c];
+        if (!(C->t0 < t && t < C->t1))
+            continue;
+        if (C->j == BE_Z)
+            *zsame |= C->same, *zopp |= !C->same;
+        else
+            *psame |= C->same && C->j < self, *popp |= !C->same;
+    }
+}
+
 /* Whether a collinear stretch of polygon j covers t. */
 static int be_on(const be_state *s, size_t j, double t)
 {
@@ -1931,7 +2032,10 @@ static int be_on(const be_state *s, size_t j, double t)
 
 /* Whether the midpoint of a sub-edge lies inside another polygon of the
  * neighbour list of `self` (or, for a Z edge, of the cut ones): 1 inside,
- * 0 not, -1 give up.  `t` is its parameter, for the collinear stretches. */
+ * 0 not, -1 give up.  `t` is its parameter.  A polygon with an edge along
+ * the sub-edge is left out: its side is known from the collinear stretch
+ * (be_cols), and the midpoint, rounded, need not lie on that edge, so
+ * locating it would answer by the rounding. */
 static int be_inside_other(const be_state *s, size_t self, be_pt mid, double t)
 {
     const be_poly *P = self != BE_Z ? &s->poly[self] : NULL;
@@ -1940,12 +2044,12 @@ static int be_inside_other(const be_state *s, size_t self, be_pt mid, double t)
         size_t j = P ? s->nb[P->nb0 + q] : q;
         const be_poly *Q = &s->poly[j];
         if ((!P && !Q->cut) || mid.x < Q->box[0] || mid.x > Q->box[2] || mid.y < Q->box[1] ||
-            mid.y > Q->box[3])
+            mid.y > Q->box[3] || be_on(s, j, t))
             continue;
         int where = be_locate(s, j, mid);
         if (where == 1)
             return 1;
-        if (where < 0 && !be_on(s, j, t))
+        if (where < 0)
             return -1; /* on its boundary, but no event says so */
     }
     return 0;
@@ -1953,29 +2057,15 @@ static int be_inside_other(const be_state *s, size_t self, be_pt mid, double t)
 
 /* The events on edge a-b of polygon i: where its neighbours' edges (and
  * Z's, when i is cut) cross, touch or run along it; sorted, with its ends.
- * 0 when out of memory. */
+ * 0 when out of memory or near-degenerate. */
 static int be_edge_events(be_state *s, lg_area_edges *clip, size_t i, be_pt a, be_pt b)
 {
     const be_poly *P = &s->poly[i];
     double eb[4] = {fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x), fmax(a.y, b.y)};
     int ok = 1;
     s->nev = s->ncol = 0;
-    for (size_t q = P->nb0; ok && q < P->nb1; q++) {
-        size_t j = s->nb[q];
-        const be_poly *Q = &s->poly[j];
-        if (Q->box[0] > eb[2] || Q->box[2] < eb[0] || Q->box[1] > eb[3] || Q->box[3] < eb[1])
-            continue;
-        for (size_t rr = Q->r0; ok && rr < Q->r1; rr++) {
-            const be_pt *qq = s->xy + s->ring[rr].off;
-            for (size_t m = 0; ok && m + 1 < s->ring[rr].n; m++) {
-                be_pt c = qq[m], d = qq[m + 1];
-                if (fmin(c.x, d.x) > eb[2] || fmax(c.x, d.x) < eb[0] || fmin(c.y, d.y) > eb[3] ||
-                    fmax(c.y, d.y) < eb[1] || (c.x == d.x && c.y == d.y))
-                    continue;
-                ok = be_meet(s, a, b, c, d, j);
-            }
-        }
-    }
+    for (size_t q = P->nb0; ok && q < P->nb1; q++)
+        ok = be_meet_poly(s, a, b, eb, s->nb[q]);
     if (ok && P->cut) { /* Z's edges near a-b */
         ok = be_clip_query(clip, s, eb);
         for (size_t z = 0; ok && z < s->nzl; z++) {
@@ -2003,25 +2093,17 @@ static int be_zedge_events(be_state *s, be_pt a, be_pt b, int *near)
             Q->box[3] < eb[1])
             continue;
         *near = 1;
-        for (size_t rr = Q->r0; ok && rr < Q->r1; rr++) {
-            const be_pt *qq = s->xy + s->ring[rr].off;
-            for (size_t m = 0; ok && m + 1 < s->ring[rr].n; m++) {
-                be_pt c = qq[m], d = qq[m + 1];
-                if (fmin(c.x, d.x) > eb[2] || fmax(c.x, d.x) < eb[0] || fmin(c.y, d.y) > eb[3] ||
-                    fmax(c.y, d.y) < eb[1] || (c.x == d.x && c.y == d.y))
-                    continue;
-                ok = be_meet(s, a, b, c, d, j);
-            }
-        }
+        ok = be_meet_poly(s, a, b, eb, j);
     }
     return ok && (!*near || be_events_close(s, a, b));
 }
 
-/* The cut polygons' box, or an empty one. */
-static void be_cut_box(const be_state *s, double cb[4])
+/* The Z edges near the cut polygons (their box), copied out of s->zl
+ * (which the per-edge queries reuse): *zl (free it), *nzl.  0 when out of
+ * memory. */
+static int be_cut_zedges(lg_area_edges *clip, be_state *s, size_t **zl, size_t *nzl)
 {
-    cb[0] = cb[1] = INFINITY;
-    cb[2] = cb[3] = -INFINITY;
+    double cb[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0; i < s->npoly; i++)
         if (s->poly[i].cut) {
             cb[0] = fmin(cb[0], s->poly[i].box[0]);
@@ -2029,14 +2111,22 @@ static void be_cut_box(const be_state *s, double cb[4])
             cb[2] = fmax(cb[2], s->poly[i].box[2]);
             cb[3] = fmax(cb[3], s->poly[i].box[3]);
         }
+    *zl = NULL;
+    *nzl = 0;
+    if (!be_clip_query(clip, s, cb) || !(*zl = malloc((s->nzl ? s->nzl : 1) * sizeof **zl)))
+        return 0;
+    memcpy(*zl, s->zl, s->nzl * sizeof **zl);
+    *nzl = s->nzl;
+    return 1;
 }
 
-/* The area of Z ∩ ∪ polys[0..n) (without Z when clip is NULL), in *area;
- * cut[i]: polygon i crosses or touches Z's boundary.  0 when the
- * evaluation gives up (degenerate, inconsistent, out of memory). */
 /* Load polys[0..n) into s (rings oriented, boxes, neighbours: closed boxes
- * meeting), cut[i] marking the polygons that reach Z's boundary; also the
- * sum and largest of their areas.  0 when out of memory or on odd input. */
+ * meeting); also the sum and largest of their areas.  With clip, polygon i
+ * is marked cut (Z's edges are looked at along its edges) when cut[i] says
+ * it may reach Z's boundary, and also when a neighbour may: a polygon inside
+ * Z with an edge on Z's line, shared with a cut polygon across it, needs
+ * that edge's side of Z to decide whether the edge bounds the union.  0 when
+ * out of memory or on odd input. */
 static int be_load(GEOSContextHandle_t h, be_state *s, const lg_area_edges *clip,
                    const GEOSGeometry *const *polys, const unsigned char *cut, size_t n,
                    double *sum_area, double *max_area)
@@ -2081,6 +2171,10 @@ static int be_load(GEOSContextHandle_t h, be_state *s, const lg_area_edges *clip
         s->y0 = i ? fmin(s->y0, P->box[1]) : P->box[1];
     }
     s->tiny = 1e-12 * maxc;
+    if (clip) /* Z's coordinates too, for the midpoints tested against it */
+        maxc = fmax(maxc, fmax(fmax(fabs(clip->box[0]), fabs(clip->box[2])),
+                               fmax(fabs(clip->box[1]), fabs(clip->box[3]))));
+    s->near = 16 * DBL_EPSILON * maxc;
     /* neighbours: closed boxes meeting (a sweep over x) */
     typedef struct {
         double x0;
@@ -2125,6 +2219,9 @@ static int be_load(GEOSContextHandle_t h, be_state *s, const lg_area_edges *clip
             }
         }
     }
+    for (size_t i = 0; ok && clip && i < n; i++) /* cut neighbours: see above */
+        for (size_t q = s->poly[i].nb0; !s->poly[i].cut && q < s->poly[i].nb1; q++)
+            s->poly[i].cut = cut[s->nb[q]] != 0;
     free(key);
     free(deg);
     return ok;
@@ -2144,41 +2241,30 @@ int lg_union_area_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeome
     ok = ok && (s.bal = calloc(bcap, sizeof *s.bal)) != NULL;
     s.balmask = bcap - 1;
 
-    /* (a) the polygons' edges */
+    /* (a) the polygons' edges: a sub-edge bounds R when R holds its left
+     * side (the polygon's interior: in R when in Z) and not its right side
+     * (in R when in Z and in another polygon) */
     for (size_t i = 0; ok && i < n; i++) {
         const be_poly *P = &s.poly[i];
         for (size_t r = P->r0; ok && r < P->r1; r++) {
             for (size_t k = 0; ok && k + 1 < s.ring[r].n; k++) {
                 be_pt a = s.xy[s.ring[r].off + k], b = s.xy[s.ring[r].off + k + 1];
-                if (a.x == b.x && a.y == b.y)
+                if (same_pt(a, b))
                     continue;
                 ok = be_edge_events(&s, clip, i, a, b);
-                size_t prev = 0;
-                for (size_t e = 1; ok && e < s.nev; e++) {
-                    be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
-                    if (p0.x == p1.x && p0.y == p1.y)
-                        continue;
-                    double mt = (s.ev[prev].t + s.ev[e].t) / 2;
-                    prev = e;
-                    if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
+                be_sub u;
+                int more;
+                for (size_t at = 0; ok && (more = be_sub_next(&s, &at, &u)) != 0;) {
+                    int zsame, zopp, psame, popp;
+                    if (more < 0) {
                         ok = 0; /* near-degenerate: leave it to GEOS */
                         break;
                     }
-                    int zsame = 0, zopp = 0, psame = 0, popp = 0;
-                    for (size_t c = 0; c < s.ncol; c++) {
-                        const be_col *C = &s.col[c];
-                        if (!(C->t0 < mt && mt < C->t1))
-                            continue;
-                        if (C->j == BE_Z)
-                            zsame |= C->same, zopp |= !C->same;
-                        else
-                            psame |= C->same && C->j < i, popp |= !C->same;
-                    }
-                    be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
+                    be_cols(&s, i, u.t, &zsame, &zopp, &psame, &popp);
                     if (P->cut && !zsame) { /* the left side in Z? */
                         if (zopp)
                             continue;
-                        int z = be_clip_locate(clip, mid);
+                        int z = be_clip_locate(clip, u.mid, s.near);
                         if (z == 0)
                             continue;
                         if (z < 0) {
@@ -2186,52 +2272,37 @@ int lg_union_area_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeome
                             break;
                         }
                     }
-                    /* the left side is in R; the right side too when another
-                     * polygon covers it inside Z */
+                    /* the right side in R too: in another polygon, and
+                     * in Z (not so along Z's line, zsame).  The same edge
+                     * of two polygons on one side counts once.  Along Z's
+                     * line inside another polygon, Z's edge is the one kept
+                     * (b), not this one. */
                     if ((popp && !zsame) || psame)
                         continue;
-                    int in = be_inside_other(&s, i, mid, mt);
+                    int in = be_inside_other(&s, i, u.mid, u.t);
                     if (in < 0)
                         ok = 0;
                     else if (!in)
-                        ok = be_keep(&s, p0, p1);
+                        ok = be_keep(&s, u.p0, u.p1);
                 }
             }
         }
     }
     /* (b) Z's edges inside some polygon (only cut ones reach them) */
     if (ok && anycut) {
-        double cb[4];
-        be_cut_box(&s, cb);
-        ok = be_clip_query(clip, &s, cb);
-        size_t *zl = ok ? malloc((s.nzl ? s.nzl : 1) * sizeof *zl) : NULL;
-        size_t nzl = s.nzl;
-        ok = ok && zl;
-        if (ok)
-            memcpy(zl, s.zl, nzl * sizeof *zl);
+        size_t *zl, nzl;
+        ok = be_cut_zedges(clip, &s, &zl, &nzl);
         for (size_t z = 0; ok && z < nzl; z++) {
             be_pt a = clip->e[2 * zl[z]], b = clip->e[2 * zl[z] + 1];
-            int near;
+            int near, more;
             ok = be_zedge_events(&s, a, b, &near);
-            if (!near)
-                continue; /* no polygon of the cluster can hold it */
-            size_t prev = 0;
-            for (size_t e = 1; ok && e < s.nev; e++) {
-                be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
-                if (p0.x == p1.x && p0.y == p1.y)
-                    continue;
-                double mt = (s.ev[prev].t + s.ev[e].t) / 2;
-                prev = e;
-                if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
-                    ok = 0;
-                    break;
-                }
-                be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
-                int in = be_inside_other(&s, BE_Z, mid, mt);
+            be_sub u;
+            for (size_t at = 0; ok && near && (more = be_sub_next(&s, &at, &u)) != 0;) {
+                int in = more < 0 ? -1 : be_inside_other(&s, BE_Z, u.mid, u.t);
                 if (in < 0)
                     ok = 0;
                 else if (in)
-                    ok = be_keep(&s, p0, p1);
+                    ok = be_keep(&s, u.p0, u.p1);
             }
         }
         free(zl);
@@ -2250,13 +2321,12 @@ int lg_union_area_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeome
     return ok;
 }
 
-
 int lg_covered_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry *g)
 {
     be_state s = {0};
     int t = GEOSGeomTypeId_r(h, g);
     int n = t == GEOS_POLYGON ? 1 : t == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, g) : -1;
-    if (n < 1)
+    if (n < 1 || !clip)
         return -1;
     const GEOSGeometry **polys = malloc((size_t)n * sizeof *polys);
     unsigned char *cut = malloc((size_t)n);
@@ -2270,38 +2340,29 @@ int lg_covered_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry
         res = -1;
     free(polys);
     free(cut);
-    /* (1) its boundary inside Z, or on Z's boundary with Z on its side */
+    /* (1) its boundary in Z: inside, or on Z's line with Z on its side */
     for (size_t i = 0; res == 1 && i < s.npoly; i++) {
         const be_poly *P = &s.poly[i];
         for (size_t r = P->r0; res == 1 && r < P->r1; r++) {
             for (size_t k = 0; res == 1 && k + 1 < s.ring[r].n; k++) {
                 be_pt a = s.xy[s.ring[r].off + k], b = s.xy[s.ring[r].off + k + 1];
-                if (a.x == b.x && a.y == b.y)
+                if (same_pt(a, b))
                     continue;
                 if (!be_edge_events(&s, clip, i, a, b)) {
                     res = -1;
                     break;
                 }
-                size_t prev = 0;
-                for (size_t e = 1; res == 1 && e < s.nev; e++) {
-                    be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
-                    if (p0.x == p1.x && p0.y == p1.y)
-                        continue;
-                    double mt = (s.ev[prev].t + s.ev[e].t) / 2;
-                    prev = e;
-                    if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
+                be_sub u;
+                int more;
+                for (size_t at = 0; res == 1 && (more = be_sub_next(&s, &at, &u)) != 0;) {
+                    int zsame, zopp, psame, popp;
+                    be_cols(&s, i, u.t, &zsame, &zopp, &psame, &popp);
+                    if (more < 0) {
                         res = -1;
-                        break;
-                    }
-                    int zsame = 0, zopp = 0;
-                    for (size_t c = 0; c < s.ncol; c++)
-                        if (s.col[c].j == BE_Z && s.col[c].t0 < mt && mt < s.col[c].t1)
-                            zsame |= s.col[c].same, zopp |= !s.col[c].same;
-                    if (zopp) {
+                    } else if (zopp) {
                         res = 0; /* its interior on Z's outer side */
                     } else if (!zsame) {
-                        be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
-                        int z = be_clip_locate(clip, mid);
+                        int z = be_clip_locate(clip, u.mid, s.near);
                         res = z == 1 ? 1 : z == 0 ? 0 : -1;
                     }
                 }
@@ -2310,34 +2371,18 @@ int lg_covered_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry
     }
     /* (2) no part of Z's boundary in its interior */
     size_t *zl = NULL, nzl = 0;
-    if (res == 1) {
-        double cb[4];
-        be_cut_box(&s, cb);
-        if (!be_clip_query(clip, &s, cb) || !(zl = malloc((s.nzl ? s.nzl : 1) * sizeof *zl)))
-            res = -1;
-        else
-            memcpy(zl, s.zl, (nzl = s.nzl) * sizeof *zl);
-    }
+    if (res == 1 && !be_cut_zedges(clip, &s, &zl, &nzl))
+        res = -1;
     for (size_t z = 0; res == 1 && z < nzl; z++) {
         be_pt a = clip->e[2 * zl[z]], b = clip->e[2 * zl[z] + 1];
-        int near;
+        int near, more;
         if (!be_zedge_events(&s, a, b, &near)) {
             res = -1;
             break;
         }
-        size_t prev = 0;
-        for (size_t e = 1; near && res == 1 && e < s.nev; e++) {
-            be_pt p0 = s.ev[prev].p, p1 = s.ev[e].p;
-            if (p0.x == p1.x && p0.y == p1.y)
-                continue;
-            double mt = (s.ev[prev].t + s.ev[e].t) / 2;
-            prev = e;
-            if (fabs(p1.x - p0.x) + fabs(p1.y - p0.y) < s.tiny) {
-                res = -1;
-                break;
-            }
-            be_pt mid = {(p0.x + p1.x) / 2, (p0.y + p1.y) / 2};
-            int in = be_inside_other(&s, BE_Z, mid, mt);
+        be_sub u;
+        for (size_t at = 0; res == 1 && near && (more = be_sub_next(&s, &at, &u)) != 0;) {
+            int in = more < 0 ? -1 : be_inside_other(&s, BE_Z, u.mid, u.t);
             res = in > 0 ? 0 : in < 0 ? -1 : 1;
         }
     }
