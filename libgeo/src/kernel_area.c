@@ -210,8 +210,9 @@ static lg_status covered_area(lg_worker *w, area_job *j, area_zone_st *z, double
     *out = 0;
     size_t *par = malloc((n ? n : 1) * sizeof *par), *next = malloc((n ? n : 1) * sizeof *next);
     size_t *members = malloc((n ? n : 1) * sizeof *members);
+    size_t *last = malloc((n ? n : 1) * sizeof *last);
     sweep_key *key = malloc((n ? n : 1) * sizeof *key);
-    lg_status st = par && next && members && key
+    lg_status st = par && next && members && last && key
                        ? LG_OK
                        : lg_worker_fail(w, LG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == LG_OK && i < n; i++) {
@@ -232,8 +233,8 @@ static lg_status covered_area(lg_worker *w, area_job *j, area_zone_st *z, double
             }
         }
     }
-    /* each cluster as a list from its root, in feature order */
-    size_t *last = (size_t *)key;
+    /* each cluster as a list from its root (its lowest entry, seen first),
+     * in feature order */
     for (size_t i = 0; st == LG_OK && i < n; i++) {
         next[i] = (size_t)-1;
         size_t r = uf_find(par, i);
@@ -258,6 +259,7 @@ static lg_status covered_area(lg_worker *w, area_job *j, area_zone_st *z, double
     free(par);
     free(next);
     free(members);
+    free(last);
     free(key);
     return st;
 }

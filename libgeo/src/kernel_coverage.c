@@ -589,10 +589,11 @@ static GEOSGeometry *coverage_dissolve(lg_worker *w, const GEOSGeometry *const *
     }
     free(segs);
     segs = NULL;
-    /* vertices; the edges leaving each vertex (CSR: first[v] .. first[v+1]) */
+    /* vertices (at most 2 ne); the edges leaving each vertex (CSR: first[v]
+     * .. first[v+1]) */
     size_t pcap = table_size(ne), np = 0;
     ok = ok && (pts = malloc(pcap * sizeof *pts)) && (from = malloc(2 * ne * sizeof *from)) &&
-         (first = calloc(ne + 2, sizeof *first)) && (order = malloc(ne * sizeof *order)) &&
+         (first = calloc(2 * ne + 2, sizeof *first)) && (order = malloc(ne * sizeof *order)) &&
          (used = calloc(ne, 1));
     for (size_t i = 0; ok && i < pcap; i++)
         pts[i].id = (size_t)-1;
@@ -712,6 +713,11 @@ static GEOSGeometry *coverage_dissolve(lg_worker *w, const GEOSGeometry *const *
             continue;
         }
         const double *c = xy.v + 2 * r->off;
+        if (r->area == 0) { /* left out: only when flat (no area anywhere) */
+            for (size_t k = 2; ok && k + 1 < r->n; k++)
+                ok = !lg_orient(c[0], c[1], c[2], c[3], c[2 * k], c[2 * k + 1]);
+            continue;
+        }
         double px = (c[0] + c[2]) / 2, py = (c[1] + c[3]) / 2;
         double best = 0;
         for (size_t k = 0; k < nrings; k++) {
