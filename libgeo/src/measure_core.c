@@ -1109,8 +1109,9 @@ int lg_inner_grid_build(GEOSContextHandle_t h, const GEOSGeometry *area, const d
 {
     memset(g, 0, sizeof *g);
     double wx = box[2] - box[0], wy = box[3] - box[1], side = fmax(wx, wy) / cells;
-    /* cells far larger than the rounding of the coordinates (so that
-     * grid_span's margin covers it), and a bounded number of them */
+    /* cells far larger than the rounding of the coordinates (a cell centre,
+     * tested for inside/outside below, must fall in its own cell as
+     * grid_span maps it), and a bounded number of them */
     double mag = fmax(fmax(fabs(box[0]), fabs(box[2])), fmax(fabs(box[1]), fabs(box[3])));
     if (cells < 1 || cells > 4096 || !(side > 1e-9 * mag) || !isfinite(side))
         return 0;
@@ -1588,6 +1589,8 @@ static int be_reserve(void *arr, size_t n, size_t *cap, size_t k, size_t sz)
     size_t c = *cap ? 2 * *cap : 64;
     while (c < n + k)
         c *= 2;
+    if (c > SIZE_MAX / sz)
+        return 0;
     void *p = realloc(*a, c * sz);
     if (!p)
         return 0;
@@ -1683,8 +1686,13 @@ static int area_edges_build(GEOSContextHandle_t h, const GEOSGeometry *area, con
         if (pass == 1) {
             for (size_t k = 0; k < ncell; k++)
                 c->first[k + 1] += c->first[k];
+            /* an edge is listed in every cell of its box: long diagonal
+             * edges fill whole blocks of cells.  Past 16 entries an edge or
+             * a cell, give up (the caller overlays) rather than hold a
+             * quadratic list */
             size_t total = c->first[ncell] ? c->first[ncell] : 1;
-            ok = (c->idx = malloc(total * sizeof *c->idx)) != NULL;
+            ok = total / 16 <= c->ne + ncell &&
+                 (c->idx = malloc(total * sizeof *c->idx)) != NULL;
         }
         for (size_t k = 0; ok && k < c->ne; k++) {
             be_pt a = c->e[2 * k], b = c->e[2 * k + 1];
