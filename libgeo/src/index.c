@@ -184,8 +184,10 @@ int lg_index_query(const lg_index *idx, const double q[4], lg_ivec *out)
             if (b[2] < q[0] || b[3] < q[1] || b[0] > q[2] || b[1] > q[3])
                 continue;
             if (level <= 1) {
-                if (!lg_ivec_push(out, idx->ids[j]))
+                if (!lg_ivec_push(out, idx->ids[j])) {
+                    lg_ivec_free(out); /* callers return at once */
                     return 0;
+                }
             } else {
                 stack[sp] = j;
                 levels[sp] = level - 1;

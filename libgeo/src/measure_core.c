@@ -2123,7 +2123,8 @@ static int be_cut_zedges(lg_area_edges *clip, be_state *s, size_t **zl, size_t *
     *nzl = 0;
     if (!be_clip_query(clip, s, cb) || !(*zl = malloc((s->nzl ? s->nzl : 1) * sizeof **zl)))
         return 0;
-    memcpy(*zl, s->zl, s->nzl * sizeof **zl);
+    if (s->nzl) /* s->zl may be NULL then */
+        memcpy(*zl, s->zl, s->nzl * sizeof **zl);
     *nzl = s->nzl;
     return 1;
 }

@@ -21,7 +21,7 @@ typedef struct lg_index lg_index;
 lg_index *lg_index_build(lg_ctx *ctx, const double *boxes, size_t n);
 lg_index *lg_index_free(lg_index *idx);
 /* Items whose box meets q, into out (cleared first), in increasing item
- * order.  Thread-safe.  0 when out of memory. */
+ * order.  Thread-safe.  0 when out of memory (out then freed). */
 int lg_index_query(const lg_index *idx, const double q[4], lg_ivec *out);
 
 /* ---- per-layer cached boxes and index (layer.c) ---- */
