@@ -994,6 +994,69 @@ static void test_coverage_by_hand(void **state)
     lg_layer_close(ctx, zl);
 }
 
+/* Input GEOS found invalid and kept (policy keep) goes the way it went
+ * before the exact evaluations, which assume valid polygons: clipped and
+ * dissolved by GEOS, failing where GEOS fails.  A polygon whose two holes
+ * overlap, and a square over its corner: the evaluation would give 15.75
+ * (a number for an invalid union), GEOS 3.11 stops on a side location
+ * conflict. */
+static void test_invalid_input_takes_the_overlay(void **state)
+{
+    (void)state;
+    const char *dir = lg_test_tmpdir("union_area_invalid");
+    sbuf b = {0};
+    sb_add(&b, HEAD);
+    GEOSGeometry *zone = rect(-1, -1, 6, 6);
+    sb_feature(&b, "\"code\":\"Z\"", zone);
+    lg_layer *zl = sb_layer(&b, dir, "zone.geojson");
+    lg_zones *zs = lg_zones_new(ctx, zl, "code", NULL);
+    assert_non_null(zs);
+    GEOSGeometry *g[2] = {wkt("POLYGON((0 0,4 0,4 4,0 4,0 0),(1 1,2 1,2 2,1 2,1 1),"
+                              "(1.5 1.5,3 1.5,3 3,1.5 3,1.5 1.5))"),
+                          wkt(SQ(3, 3, 5, 5))};
+    assert_int_equal(GEOSisValid_r(H, g[0]), 0);
+    sb_add(&b, HEAD);
+    sb_feature(&b, "", g[0]);
+    sb_feature(&b, "", g[1]);
+    sb_add(&b, "]}");
+    const char *path = lg_test_write_file(dir, "cover.geojson", b.s);
+    free(b.s);
+    const char *keep[] = {"INVALID=keep", NULL}, *fix[] = {"INVALID=fix", NULL};
+    lg_layer *kept = lg_test_load(path, keep, w4549), *fixed = lg_test_load(path, fix, w4549);
+    assert_int_equal(lg_layer_all_valid(zl), 1);
+    assert_int_equal(lg_layer_all_valid(kept), 0);
+    assert_int_equal(lg_layer_all_valid(fixed), 1);
+    unsigned char all[2] = {1, 1};
+    lg_layer *view = lg_layer_view(ctx, kept, all, NULL);
+    assert_non_null(view);
+    assert_int_equal(lg_layer_all_valid(view), 0); /* a view keeps the doubt */
+
+    /* what GEOS makes of it, from the loaded geometries */
+    GEOSGeometry *c[2] = {GEOSGeom_clone_r(H, lg_layer_geom(kept, 0)),
+                          GEOSGeom_clone_r(H, lg_layer_geom(kept, 1))};
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(H, GEOS_GEOMETRYCOLLECTION, c, 2);
+    GEOSGeometry *u = GEOSUnaryUnion_r(H, coll);
+    for (int k = 0; k < 2; k++) {
+        lg_result *r = lg_area_share(ctx, zs, k ? view : kept, NULL, NULL);
+        assert_int_equal(r != NULL, u != NULL);
+        if (r)
+            assert_double_near(cell(lg_result_zones(r), 0, "numerator"), area_of(u),
+                               1e-9 * area_of(u));
+        lg_result_free(ctx, r);
+    }
+    if (u)
+        GEOSGeom_destroy_r(H, u);
+    GEOSGeom_destroy_r(H, coll);
+    GEOSGeom_destroy_r(H, g[0]);
+    GEOSGeom_destroy_r(H, g[1]);
+    GEOSGeom_destroy_r(H, zone);
+    lg_layer_close(ctx, view);
+    lg_layer_close(ctx, fixed);
+    lg_layer_close(ctx, kept);
+    lg_zones_free(ctx, zs);
+    lg_layer_close(ctx, zl);
+}
+
 static int setup(void **state)
 {
     if (lg_test_setup_4549(state))
@@ -1015,6 +1078,7 @@ int main(void)
         cmocka_unit_test(test_area_share_matches_geos),
         cmocka_unit_test(test_coverage_by_hand),
         cmocka_unit_test(test_coverage_matches_geos),
+        cmocka_unit_test(test_invalid_input_takes_the_overlay),
     };
     return cmocka_run_group_tests(tests, setup, lg_test_teardown_ctx);
 }

@@ -21,6 +21,7 @@ typedef struct area_job {
     const lg_layer *cover, *den;
     const lg_index *cidx, *didx;
     const double *cboxes; /* cover feature boxes */
+    int exact;            /* zones and cover valid: the evaluations below */
     double *covered_m2;   /* per zone */
     double *base_m2;      /* per zone: zone area, or zone ∩ denominator */
 } area_job;
@@ -264,6 +265,30 @@ static lg_status covered_area(lg_worker *w, area_job *j, area_zone_st *z, double
     return st;
 }
 
+/* The covered area as it was found before the evaluations above, and
+ * still is for input that may be invalid (they assume valid polygons): the
+ * cover clipped to the area and dissolved by GEOS. */
+static lg_status covered_by_overlay(lg_worker *w, area_job *j, const area_zone_st *z, double *out)
+{
+    GEOSContextHandle_t h = w->geos;
+    lg_gvec pieces = {0};
+    lg_status st = lg_clip_layer(w, z->area, z->box, j->cover, j->cidx, lg_collect_piece, &pieces);
+    if (st == LG_OK && pieces.n == 1) { /* one piece: no dissolve needed */
+        GEOSArea_r(h, pieces.g[0], out);
+    } else if (st == LG_OK && pieces.n > 1) { /* overlapping cover counts once */
+        GEOSGeometry *u = lg_gvec_union(w, &pieces);
+        if (!u)
+            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "cannot dissolve the cover: %s",
+                                w->err[0] ? w->err : "GEOS failed");
+        else
+            GEOSArea_r(h, u, out);
+        if (u)
+            GEOSGeom_destroy_r(h, u);
+    }
+    lg_gvec_free(h, &pieces);
+    return st;
+}
+
 static lg_status area_zone(lg_worker *w, size_t zi, void *user)
 {
     area_job *j = user;
@@ -287,9 +312,13 @@ static lg_status area_zone(lg_worker *w, size_t zi, void *user)
         memcpy(z.box, lg_zones_box(j->zones, zi), sizeof z.box);
     }
     z.big = GEOSGetNumCoordinates_r(h, z.area) > LG_CLIP_LOCAL_VERTICES;
-    st = classify(w, j, &z);
-    if (st == LG_OK)
-        st = covered_area(w, j, &z, &j->covered_m2[zi]);
+    if (!j->exact) {
+        st = covered_by_overlay(w, j, &z, &j->covered_m2[zi]);
+    } else {
+        st = classify(w, j, &z);
+        if (st == LG_OK)
+            st = covered_area(w, j, &z, &j->covered_m2[zi]);
+    }
     if (st != LG_OK && strncmp(w->err, "zone ", 5)) {
         char buf[sizeof w->err];
         snprintf(buf, sizeof buf, "%s", w->err);
@@ -332,6 +361,7 @@ lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cov
     lg_table *zt = NULL, *tt = NULL;
     j.cidx = lg_layer_index(ctx, cover);
     j.cboxes = lg_layer_boxes(ctx, cover);
+    j.exact = lg_layer_all_valid(cover) && lg_layer_all_valid(lg_zones_layer(zones));
     j.didx = denominator ? lg_layer_index(ctx, denominator) : NULL;
     j.covered_m2 = lg_calloc(ctx, nz ? nz : 1, sizeof(double));
     j.base_m2 = lg_calloc(ctx, nz ? nz : 1, sizeof(double));

@@ -326,6 +326,7 @@ typedef struct cov_job {
     const lg_layer *fac, *target;
     const lg_index *tidx;      /* target index */
     const double *tboxes;      /* target feature boxes */
+    int exact;                 /* zones and target valid: grid, dissolve */
     int points;                /* target: 1 points, 0 polygons */
     /* facility radii and buffers (pre-pass) */
     const double *radius;      /* per facility, 0 = not counted */
@@ -828,12 +829,23 @@ static lg_status zone_target(lg_worker *w, cov_job *j, size_t zi, GEOSGeometry *
     GEOSContextHandle_t h = w->geos;
     *out = NULL;
     lg_pvec pieces = {0};
-    lg_status st = lg_clip_layer_to_zone_grid(w, j->zones, zi, j->target, j->tidx, j->tboxes,
-                                              lg_collect_piece_ref, &pieces);
+    /* input that may be invalid: clipped and dissolved by GEOS, as before
+     * the grid and the coverage dissolve (which assume valid polygons) */
+    lg_status st = j->exact ? lg_clip_layer_to_zone_grid(w, j->zones, zi, j->target, j->tidx,
+                                                         j->tboxes, lg_collect_piece_ref, &pieces)
+                            : lg_clip_layer_to_zone(w, j->zones, zi, j->target, j->tidx,
+                                                    lg_collect_piece_ref, &pieces);
     GEOSGeometry *t = NULL;
     if (st == LG_OK) {
         /* dissolve: overlapping target polygons count once */
-        t = lg_polygonal(h, dissolve_pieces(w, &pieces));
+        if (j->exact)
+            t = dissolve_pieces(w, &pieces);
+        else if (pieces.n <= 1)
+            t = pieces.n ? GEOSGeom_clone_r(h, pieces.g[0])
+                         : GEOSGeom_createEmptyCollection_r(h, GEOS_MULTIPOLYGON);
+        else
+            t = lg_pvec_union(w, &pieces);
+        t = lg_polygonal(h, t);
         if (!t)
             st = lg_worker_fail(w, LG_ERR_GEOMETRY, "zone %s: cannot dissolve the target: %s",
                                 lg_zones_id(j->zones, zi), w->err[0] ? w->err : "GEOS failed");
@@ -1251,6 +1263,7 @@ lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facil
     /* the target */
     j.tidx = nt ? lg_layer_index(ctx, target) : NULL;
     j.tboxes = nt ? lg_layer_boxes(ctx, target) : NULL;
+    j.exact = lg_layer_all_valid(target) && lg_layer_all_valid(lg_zones_layer(zones));
     if (nt && (!j.tidx || !j.tboxes))
         goto fail;
     size_t no_weight = 0;

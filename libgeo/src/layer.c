@@ -66,6 +66,7 @@ struct lg_layer {
     column *cols;
     lg_load_stats stats;
     long long *invalid_fids;
+    int kept_invalid; /* an invalid geometry kept as it is (policy keep) */
     size_t invalid_cap;
     double extent[4];
     /* built on first use by the kernels (measure_internal.h) */
@@ -911,6 +912,7 @@ static GEOSGeometry *apply_policy(lg_ctx *ctx, lg_layer *L, lg_conv *c, GEOSGeom
         GEOSGeom_destroy_r(h, g);
         return NULL;
     case LG_INVALID_KEEP:
+        L->kept_invalid = 1;
         return g;
     case LG_INVALID_FIX:
         break;
@@ -1328,6 +1330,8 @@ const double *lg_layer_boxes(lg_ctx *ctx, const lg_layer *cL)
     return b;
 }
 
+int lg_layer_all_valid(const lg_layer *L) { return !L->kept_invalid; }
+
 const lg_index *lg_layer_index(lg_ctx *ctx, const lg_layer *cL)
 {
     lg_layer *L = (lg_layer *)cL;
@@ -1448,6 +1452,7 @@ lg_layer *lg_layer_view(lg_ctx *ctx, const lg_layer *B, const unsigned char *kee
     L->src_crs_stated = B->src_crs_stated;
     L->datum = B->datum;
     L->invalid = B->invalid;
+    L->kept_invalid = B->kept_invalid; /* whichever features it keeps */
     L->encoding = B->encoding;
     L->encoding_source = B->encoding_source;
     L->src_crs = B->src_crs ? lg_crs_clone(ctx, B->src_crs) : NULL;

@@ -29,6 +29,11 @@ int lg_index_query(const lg_index *idx, const double q[4], lg_ivec *out);
  * on first use; call from one thread before starting workers. */
 const double *lg_layer_boxes(lg_ctx *ctx, const lg_layer *layer);
 const lg_index *lg_layer_index(lg_ctx *ctx, const lg_layer *layer);
+/* 1 when every geometry of the layer passed GEOS's validity test at load
+ * (or was repaired or left out), 0 when an invalid one was kept (policy
+ * keep; a view of such a layer included).  The exact evaluations below
+ * assume valid input: kernels use them only then, else the overlays. */
+int lg_layer_all_valid(const lg_layer *layer);
 
 /* ---- views (layer.c) ---- */
 /* A loaded layer of the features of `base` whose keep[i] is set, in base
