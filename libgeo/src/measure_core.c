@@ -1056,6 +1056,103 @@ const char *lg_number_text(char *buf, size_t n, double v)
 }
 
 /* ------------------------------------------------------------------ */
+/* points, rings and the edges of an area                              */
+
+typedef struct be_pt {
+    double x, y;
+} be_pt;
+
+static int pt_less(be_pt a, be_pt b) { return a.x < b.x || (a.x == b.x && a.y < b.y); }
+static int same_pt(be_pt a, be_pt b) { return a.x == b.x && a.y == b.y; }
+
+/* Room for k more elements of size sz in *arr (n used, *cap allocated). */
+static int be_reserve(void *arr, size_t n, size_t *cap, size_t k, size_t sz)
+{
+    void **a = arr;
+    if (n + k <= *cap)
+        return 1;
+    size_t c = *cap ? 2 * *cap : 64;
+    while (c < n + k)
+        c *= 2;
+    if (c > SIZE_MAX / sz)
+        return 0;
+    void *p = realloc(*a, c * sz);
+    if (!p)
+        return 0;
+    *a = p;
+    *cap = c;
+    return 1;
+}
+
+/* Append a ring's points, oriented with the polygon's interior on the
+ * left (a CCW shell, a CW hole); *n gets the count (0: empty ring). */
+static int be_copy_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, int hole, be_pt **xy,
+                        size_t *nxy, size_t *cxy, size_t *n)
+{
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
+    unsigned m = 0;
+    char ccw = 0;
+    *n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m))
+        return 0;
+    if (m == 0)
+        return 1;
+    if (m < 4 || !GEOSCoordSeq_isCCW_r(h, cs, &ccw) || !be_reserve(xy, *nxy, cxy, m, sizeof **xy))
+        return 0;
+    be_pt *p = *xy + *nxy;
+    if (!GEOSCoordSeq_copyToBuffer_r(h, cs, (double *)p, 0, 0))
+        return 0;
+    if ((hole != 0) == (ccw != 0)) /* a CCW hole or a CW shell: reverse */
+        for (unsigned i = 0, k = m - 1; i < k; i++, k--) {
+            be_pt t = p[i];
+            p[i] = p[k], p[k] = t;
+        }
+    *nxy += m;
+    *n = m;
+    return 1;
+}
+
+/* The edges of a polygonal area, (*e)[2k] -> (*e)[2k+1], interior on the
+ * left, without zero-length ones; *e allocated, *ne edges.  0 when the area
+ * is not a (multi)polygon or on failure (then *e is NULL). */
+static int area_edges_collect(GEOSContextHandle_t h, const GEOSGeometry *area, be_pt **e,
+                              size_t *ne)
+{
+    be_pt *xy = NULL;
+    size_t cxy = 0, cap = 0;
+    *e = NULL;
+    *ne = 0;
+    int t = GEOSGeomTypeId_r(h, area);
+    int np = t == GEOS_POLYGON ? 1 : t == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, area) : -1;
+    int ok = np >= 0;
+    for (int p = 0; ok && p < np; p++) {
+        const GEOSGeometry *poly = t == GEOS_POLYGON ? area : GEOSGetGeometryN_r(h, area, p);
+        int nh = GEOSGetNumInteriorRings_r(h, poly);
+        ok = nh >= 0;
+        for (int r = -1; ok && r < nh; r++) {
+            size_t m, nxy = 0;
+            const GEOSGeometry *ring =
+                r < 0 ? GEOSGetExteriorRing_r(h, poly) : GEOSGetInteriorRingN_r(h, poly, r);
+            ok = be_copy_ring(h, ring, r >= 0, &xy, &nxy, &cxy, &m) &&
+                 be_reserve(e, 2 * *ne, &cap, 2 * m, sizeof **e);
+            for (size_t k = 0; ok && k + 1 < m; k++)
+                if (!same_pt(xy[k], xy[k + 1])) {
+                    (*e)[2 * *ne] = xy[k];
+                    (*e)[2 * *ne + 1] = xy[k + 1];
+                    (*ne)++;
+                }
+        }
+    }
+    free(xy);
+    if (!ok) {
+        free(*e);
+        *e = NULL;
+        *ne = 0;
+    }
+    return ok;
+}
+
+/* ------------------------------------------------------------------ */
 /* interior grid: whole inclusion without a predicate                  */
 
 /* Cell index range [*a, *b] of the interval [lo, hi] on a grid starting at
@@ -1069,38 +1166,6 @@ static int grid_span(double o, double c, int n, double lo, double hi, int *a, in
         return 0;
     *a = (int)fa;
     *b = (int)fb;
-    return 1;
-}
-
-typedef struct grid_edge {
-    double x0, y0, x1, y1;
-} grid_edge;
-
-static int grid_add_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, grid_edge **e, size_t *n,
-                         size_t *cap)
-{
-    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
-    unsigned m = 0;
-    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m))
-        return 0;
-    double px = 0, py = 0;
-    for (unsigned i = 0; i < m; i++) {
-        double x, y;
-        if (!GEOSCoordSeq_getXY_r(h, cs, i, &x, &y))
-            return 0;
-        if (i > 0) {
-            if (*n == *cap) {
-                size_t c = *cap ? 2 * *cap : 256;
-                grid_edge *p = realloc(*e, c * sizeof *p);
-                if (!p)
-                    return 0;
-                *e = p;
-                *cap = c;
-            }
-            (*e)[(*n)++] = (grid_edge){px, py, x, y};
-        }
-        px = x, py = y;
-    }
     return 1;
 }
 
@@ -1121,26 +1186,17 @@ int lg_inner_grid_build(GEOSContextHandle_t h, const GEOSGeometry *area, const d
     g->y0 = box[1] - side;
     g->cw = g->ch = side;
     /* the area's edges */
-    grid_edge *e = NULL;
-    size_t ne = 0, cap = 0;
-    int ok = 1, t = GEOSGeomTypeId_r(h, area);
-    int np = t == GEOS_POLYGON ? 1 : t == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, area) : -1;
-    ok = np >= 0;
-    for (int p = 0; ok && p < np; p++) {
-        const GEOSGeometry *poly = t == GEOS_POLYGON ? area : GEOSGetGeometryN_r(h, area, p);
-        int nh = GEOSGetNumInteriorRings_r(h, poly);
-        ok = nh >= 0 && grid_add_ring(h, GEOSGetExteriorRing_r(h, poly), &e, &ne, &cap);
-        for (int k = 0; ok && k < nh; k++)
-            ok = grid_add_ring(h, GEOSGetInteriorRingN_r(h, poly, k), &e, &ne, &cap);
-    }
+    be_pt *e;
+    size_t ne;
+    int ok = area_edges_collect(h, area, &e, &ne);
     /* mark the cells an edge's box may touch */
     size_t ncell = (size_t)g->nx * (size_t)g->ny;
     g->cell = ok ? calloc(ncell, 1) : NULL;
     ok = ok && g->cell;
     for (size_t k = 0; ok && k < ne; k++) {
         int i0, i1, j0, j1;
-        double ex0 = fmin(e[k].x0, e[k].x1), ex1 = fmax(e[k].x0, e[k].x1);
-        double ey0 = fmin(e[k].y0, e[k].y1), ey1 = fmax(e[k].y0, e[k].y1);
+        be_pt a = e[2 * k], b = e[2 * k + 1];
+        double ex0 = fmin(a.x, b.x), ex1 = fmax(a.x, b.x), ey0 = fmin(a.y, b.y), ey1 = fmax(a.y, b.y);
         if (!grid_span(g->x0, g->cw, g->nx, ex0, ex1, &i0, &i1) ||
             !grid_span(g->y0, g->ch, g->ny, ey0, ey1, &j0, &j1)) {
             ok = 0;
@@ -1157,9 +1213,11 @@ int lg_inner_grid_build(GEOSContextHandle_t h, const GEOSGeometry *area, const d
     for (int j = 0; ok && j < g->ny; j++) {
         double yc = g->y0 + (j + 0.5) * g->ch;
         size_t nx = 0;
-        for (size_t k = 0; k < ne; k++)
-            if ((e[k].y0 > yc) != (e[k].y1 > yc))
-                xs[nx++] = e[k].x0 + (yc - e[k].y0) * (e[k].x1 - e[k].x0) / (e[k].y1 - e[k].y0);
+        for (size_t k = 0; k < ne; k++) {
+            be_pt a = e[2 * k], b = e[2 * k + 1];
+            if ((a.y > yc) != (b.y > yc))
+                xs[nx++] = a.x + (yc - a.y) * (b.x - a.x) / (b.y - a.y);
+        }
         unsigned char *row = g->cell + (size_t)j * (size_t)g->nx;
         for (int i = 0; i < g->nx; i++) {
             if (row[i] == LG_GRID_EDGE)
@@ -1457,23 +1515,27 @@ int lg_orient(double ax, double ay, double bx, double by, double cx, double cy)
  * is the area enclosed by R's boundary, made of (a) the parts of the P
  * boundaries inside Z and on no other P's interior and (b) the parts of
  * Z's boundary inside some P.  Every edge is oriented with its polygon's
- * interior on the left and split where other edges cross or touch it; a
- * sub-edge is kept or not from where its midpoint lies (exact orientation
- * tests), and the trapezoids under the kept ones add up to the area.  An
+ * interior on the left and split where other edges cross or touch it (the
+ * events); a sub-edge between two events bounds R when R holds its left
+ * side and not its right side, which is decided from where its midpoint
+ * lies (exact orientation tests; GEOS for Z, with the inner grid answering
+ * first) and, where edges run along each other, from which side each
+ * polygon lies on (the collinear stretches: exact, no midpoint needed).  An
  * edge shared by polygons on the same side counts once; on opposite sides,
- * not at all (unless Z ends there).  A crossing point is computed once per
- * pair of edges from the pair in a canonical order, so both sides get the
- * same bits and the kept sub-edges close up exactly: this is checked
- * (every point as often a start as an end), with the area bounds.  Near-
- * degenerate input (sub-edges shorter than 1e-12 of the coordinates, a
- * midpoint on an edge no event explains) gives up: the caller then uses
- * GEOS.  Cost: a few microseconds an edge, no overlay. */
-
-typedef struct be_pt {
-    double x, y;
-} be_pt;
-
-static int pt_less(be_pt a, be_pt b) { return a.x < b.x || (a.x == b.x && a.y < b.y); }
+ * not at all unless Z ends there.  The trapezoids under the kept sub-edges
+ * add up to the area.
+ *
+ * A crossing point is computed once per pair of edges, from the pair in a
+ * canonical order, so both sides get the same bits and the kept sub-edges
+ * close up exactly: this is checked (every point as often a start as an
+ * end), with the area bounds (at most the sum of the areas, at least the
+ * largest without Z).  The evaluation gives up, and the caller uses GEOS,
+ * on near-degenerate input: sub-edges shorter than 1e-12 of the
+ * coordinates, a crossing that rounds onto an end of either edge, a
+ * midpoint within 16 ulps of an edge it does not run along (the rounded
+ * midpoint may then stand on the wrong side), a midpoint on an edge no
+ * event explains.  The inputs must be valid polygons (lg_layer_all_valid).
+ * Cost: a few microseconds an edge, no overlay. */
 
 /* The crossing point of segments a-b and c-d (crossing properly), computed
  * from the pair in a canonical order, in extended precision. */
@@ -1580,52 +1642,7 @@ static void be_free(be_state *s)
     free(s->zl);
 }
 
-/* Room for k more elements of size sz in *arr (n used, *cap allocated). */
-static int be_reserve(void *arr, size_t n, size_t *cap, size_t k, size_t sz)
-{
-    void **a = arr;
-    if (n + k <= *cap)
-        return 1;
-    size_t c = *cap ? 2 * *cap : 64;
-    while (c < n + k)
-        c *= 2;
-    if (c > SIZE_MAX / sz)
-        return 0;
-    void *p = realloc(*a, c * sz);
-    if (!p)
-        return 0;
-    *a = p;
-    *cap = c;
-    return 1;
-}
 
-/* Append a ring's points, oriented with the polygon's interior on the
- * left (a CCW shell, a CW hole); *n gets the count (0: empty ring). */
-static int be_copy_ring(GEOSContextHandle_t h, const GEOSGeometry *ring, int hole, be_pt **xy,
-                        size_t *nxy, size_t *cxy, size_t *n)
-{
-    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
-    unsigned m = 0;
-    char ccw = 0;
-    *n = 0;
-    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &m))
-        return 0;
-    if (m == 0)
-        return 1;
-    if (m < 4 || !GEOSCoordSeq_isCCW_r(h, cs, &ccw) || !be_reserve(xy, *nxy, cxy, m, sizeof **xy))
-        return 0;
-    be_pt *p = *xy + *nxy;
-    if (!GEOSCoordSeq_copyToBuffer_r(h, cs, (double *)p, 0, 0))
-        return 0;
-    if ((hole != 0) == (ccw != 0)) /* a CCW hole or a CW shell: reverse */
-        for (unsigned i = 0, k = m - 1; i < k; i++, k--) {
-            be_pt t = p[i];
-            p[i] = p[k], p[k] = t;
-        }
-    *nxy += m;
-    *n = m;
-    return 1;
-}
 
 static void area_edges_clear(lg_area_edges *c)
 {
@@ -1653,33 +1670,8 @@ static int area_edges_build(GEOSContextHandle_t h, const GEOSGeometry *area, con
     memset(c, 0, sizeof *c);
     c->h = h, c->prep = prep, c->grid = grid;
     memcpy(c->box, box, sizeof c->box);
-    be_pt *xy = NULL;
-    size_t nxy = 0, cxy = 0, ncell = (size_t)grid->nx * (size_t)grid->ny;
-    int t = GEOSGeomTypeId_r(h, area), ok = grid->cell != NULL;
-    int np = t == GEOS_POLYGON ? 1 : t == GEOS_MULTIPOLYGON ? GEOSGetNumGeometries_r(h, area) : -1;
-    ok = ok && np >= 0;
-    /* the edges, from each ring's points */
-    size_t ecap = 0;
-    for (int p = 0; ok && p < np; p++) {
-        const GEOSGeometry *poly = t == GEOS_POLYGON ? area : GEOSGetGeometryN_r(h, area, p);
-        int nh = GEOSGetNumInteriorRings_r(h, poly);
-        ok = nh >= 0;
-        for (int r = -1; ok && r < nh; r++) {
-            size_t m;
-            nxy = 0;
-            const GEOSGeometry *ring =
-                r < 0 ? GEOSGetExteriorRing_r(h, poly) : GEOSGetInteriorRingN_r(h, poly, r);
-            ok = be_copy_ring(h, ring, r >= 0, &xy, &nxy, &cxy, &m);
-            ok = ok && be_reserve(&c->e, 2 * c->ne, &ecap, 2 * m, sizeof *c->e);
-            for (size_t k = 0; ok && k + 1 < m; k++)
-                if (xy[k].x != xy[k + 1].x || xy[k].y != xy[k + 1].y) {
-                    c->e[2 * c->ne] = xy[k];
-                    c->e[2 * c->ne + 1] = xy[k + 1];
-                    c->ne++;
-                }
-        }
-    }
-    free(xy);
+    size_t ncell = (size_t)grid->nx * (size_t)grid->ny;
+    int ok = grid->cell != NULL && area_edges_collect(h, area, &c->e, &c->ne);
     ok = ok && (c->first = calloc(ncell + 1, sizeof *c->first)) &&
          (c->stamp = calloc(c->ne ? c->ne : 1, sizeof *c->stamp));
     for (int pass = 0; ok && pass < 2; pass++) {
@@ -1900,7 +1892,6 @@ static int cmp_event(const void *a, const void *b)
     return pt_less(p->p, q->p) ? -1 : pt_less(q->p, p->p);
 }
 
-static int same_pt(be_pt a, be_pt b) { return a.x == b.x && a.y == b.y; }
 
 /* Record where edge c-d meets edge a-b (events, collinear stretches), with
  * j the polygon of c-d.  0 when out of memory, or when the edges cross at
@@ -2129,6 +2120,20 @@ static int be_cut_zedges(lg_area_edges *clip, be_state *s, size_t **zl, size_t *
     return 1;
 }
 
+typedef struct be_key {
+    double x0;
+    size_t i;
+} be_key;
+
+/* By x0, then index (a total order: the same lists on every platform). */
+static int cmp_key(const void *a, const void *b)
+{
+    const be_key *p = a, *q = b;
+    if (p->x0 != q->x0)
+        return p->x0 < q->x0 ? -1 : 1;
+    return p->i < q->i ? -1 : p->i > q->i;
+}
+
 /* Load polys[0..n) into s (rings oriented, boxes, neighbours: closed boxes
  * meeting); also the sum and largest of their areas.  With clip, polygon i
  * is marked cut (Z's edges are looked at along its edges) when cut[i] says
@@ -2185,24 +2190,13 @@ static int be_load(GEOSContextHandle_t h, be_state *s, const lg_area_edges *clip
                                fmax(fabs(clip->box[1]), fabs(clip->box[3]))));
     s->near = 16 * DBL_EPSILON * maxc;
     /* neighbours: closed boxes meeting (a sweep over x) */
-    typedef struct {
-        double x0;
-        size_t i;
-    } key_t_;
-    key_t_ *key = ok ? malloc((n ? n : 1) * sizeof *key) : NULL;
+    be_key *key = ok ? malloc((n ? n : 1) * sizeof *key) : NULL;
     size_t *deg = ok ? calloc(n + 1, sizeof *deg) : NULL;
     ok = ok && key && deg;
     for (size_t i = 0; ok && i < n; i++)
         key[i].x0 = s->poly[i].box[0], key[i].i = i;
-    for (size_t i = 1; ok && i < n; i++) { /* insertion sort: stable */
-        key_t_ k = key[i];
-        size_t m = i;
-        while (m > 0 && key[m - 1].x0 > k.x0) {
-            key[m] = key[m - 1];
-            m--;
-        }
-        key[m] = k;
-    }
+    if (ok)
+        qsort(key, n, sizeof *key, cmp_key);
     for (int pass = 0; ok && pass < 2; pass++) {
         if (pass == 1) {
             size_t total = 0;
