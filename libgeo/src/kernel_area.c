@@ -71,8 +71,11 @@ static lg_status zst_prepare(lg_worker *w, area_zone_st *z)
     return LG_OK;
 }
 
-/* The features meeting the area, classified as lg_clip_layer does (whole:
- * ContainsProperly; else cut when they meet), without the intersections. */
+/* The features meeting the area, and whether each is cut by its boundary,
+ * without the intersections: whole when in the inner grid's interior cells,
+ * when ContainsProperly holds, or when lg_covered_be finds it covered while
+ * touching the boundary from inside; cut when it meets the area otherwise
+ * (lg_clip_layer's classes, with the exact coverage test added). */
 static lg_status classify(lg_worker *w, area_job *j, area_zone_st *z)
 {
     GEOSContextHandle_t h = w->geos;

@@ -238,14 +238,17 @@ lg_area_edges *lg_area_edges_free(lg_area_edges *e);
 /* The area of Z ∩ (polys[0] ∪ … ∪ polys[n-1]) by boundary evaluation, no
  * overlay: Z is the area of `clip`, or the whole plane when clip is NULL;
  * cut[i] says polygon i may cross or touch Z's boundary from outside (the
- * others must lie in Z, touching its boundary at most from inside).  Exact
- * predicates; crossing points computed once per pair of edges; the kept
- * boundary is checked to close up.  1 with *area set, or 0 when it gives
- * up (near-degenerate input, out of memory): then use an overlay. */
+ * others must lie in Z, touching its boundary at most from inside).  Z and
+ * the polygons must be valid.  Exact predicates; crossing points computed
+ * once per pair of edges; the kept boundary is checked to close up.  1
+ * with *area set, or 0 when it gives up (near-degenerate input, out of
+ * memory): then use an overlay.  The answer matches GEOS's union,
+ * intersection and area up to the rounding of crossing points. */
 int lg_union_area_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry *const *polys,
                      const unsigned char *cut, size_t n, double *area);
-/* Whether the area of `clip` covers polygonal g: 1 yes, 0 no, -1
- * undecided (near-degenerate; ask GEOS). */
+/* Whether the area of `clip` covers polygonal g (valid, as the area): 1
+ * yes, 0 no (both as GEOSCovers would say), -1 undecided (near-degenerate,
+ * out of memory, no clip: ask GEOS). */
 int lg_covered_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry *g);
 
 /* ---- geometry helpers ---- */
