@@ -50,6 +50,30 @@ static lg_layer *open_layer(const char *dir, const char *name, const char *where
     return L;
 }
 
+/* The parcels of one land-use code: 'R' (residential, W3) or 'M' with a tax
+ * value (industrial, W4) — the peers' WHERE clauses, as views of the layer
+ * read once. */
+static lg_layer *landuse_view(const lg_layer *landuse, char code)
+{
+    int fc = lg_layer_field_index(landuse, "code"), ft = lg_layer_field_index(landuse, "tax_wan");
+    size_t n = lg_layer_size(landuse);
+    unsigned char *keep = calloc(n ? n : 1, 1);
+    if (fc < 0 || ft < 0 || !keep)
+        die("landuse fields");
+    for (size_t i = 0; i < n; i++) {
+        const char *c = lg_layer_text(landuse, i, (size_t)fc);
+        double tax;
+        keep[i] = c && c[0] == code && !c[1] &&
+                  (code != 'M' || lg_layer_number(landuse, i, (size_t)ft, &tax));
+    }
+    lg_layer *v = lg_layer_view(ctx, landuse, keep, code == 'R' ? "code = 'R'"
+                                                                  : "code = 'M' AND tax_wan IS NOT NULL");
+    free(keep);
+    if (!v)
+        die("landuse view");
+    return v;
+}
+
 /* The value of column `col` of row `row` of the zones table, NaN if absent. */
 static double cell(const lg_result *r, size_t row, const char *col)
 {
@@ -91,24 +115,26 @@ int main(int argc, char **argv)
     json_object *timings = json_object_new_object();
     double t_all = now(), t;
 
-    /* ---- load: every layer read once (landuse twice, by filter) ---- */
+    /* ---- load: every layer read once; the residential and industrial
+     * parcels are views of the one land-use layer ---- */
     t = now();
     lg_layer *districts = open_layer(dir, "districts", NULL);
     lg_layer *streets = open_layer(dir, "streets", NULL);
     lg_layer *roads = open_layer(dir, "roads", NULL);
     lg_layer *forest = open_layer(dir, "forest", NULL);
     lg_layer *parks = open_layer(dir, "parks", NULL);
-    lg_layer *res = open_layer(dir, "landuse", "code = 'R'");
-    lg_layer *ind = open_layer(dir, "landuse", "code = 'M' AND tax_wan IS NOT NULL");
+    lg_layer *landuse = open_layer(dir, "landuse", NULL);
     lg_layer *control = open_layer(dir, "control", NULL);
     lg_layer *sites = open_layer(dir, "sites", NULL);
-    lg_layer *all[] = {districts, streets, roads, forest, parks, res, ind, control, sites};
-    size_t nall = sizeof all / sizeof all[0];
+    lg_layer *all[] = {districts, streets, roads, forest, parks, landuse, control, sites, NULL, NULL};
+    size_t nall = 8;
     lg_crs *w = lg_layers_working_crs(ctx, all, nall, NULL);
     if (!w)
         die("working CRS");
     if (lg_layers_load(ctx, all, nall, w) != LG_OK)
         die("load");
+    lg_layer *res = all[nall++] = landuse_view(landuse, 'R');
+    lg_layer *ind = all[nall++] = landuse_view(landuse, 'M');
     json_object_object_add(timings, "load", json_object_new_double(now() - t));
 
     /* ---- index: zones and R-trees (built on first use otherwise) ---- */
@@ -219,7 +245,7 @@ int main(int argc, char **argv)
         lg_result_free(ctx, zs[k].w5);
         lg_zones_free(ctx, zs[k].zones);
     }
-    for (size_t i = 0; i < nall; i++)
+    for (size_t i = nall; i-- > 0;) /* the views before the layer they show */
         lg_layer_close(ctx, all[i]);
     lg_crs_free(w);
     lg_ctx_free(ctx);

@@ -74,6 +74,11 @@ struct lg_layer {
     lg_index *index;
     /* a view (lg_layer_view): geometries and text borrowed from its base */
     int view;
+    /* SRS= as given at open (to open the same layer again for a chunk) */
+    char *srs_opt;
+    /* load only features [range_start, range_end) in read order (a chunk
+     * of a big layer read on another thread); range_end 0: all */
+    long long range_start, range_end;
 };
 
 /* ------------------------------------------------------------------ */
@@ -549,6 +554,8 @@ lg_layer *lg_layer_open(lg_ctx *ctx, const char *source, const char *const *opti
         goto fail;
     if (setup_crs(ctx, L, o.srs) != LG_OK)
         goto fail;
+    if (o.srs && !(L->srs_opt = lg_strdup(ctx, o.srs)))
+        goto fail;
     if (L->datum != LG_DATUM_NONE && L->src_crs && !lg_crs_is_geographic(L->src_crs)) {
         lg_error(ctx, LG_ERR_ARG,
                  "%s: DATUM=%s applies to longitude/latitude data, but the layer is in %s",
@@ -630,6 +637,7 @@ lg_layer *lg_layer_close(lg_ctx *ctx, lg_layer *L)
     free(L->driver);
     free(L->where);
     free(L->geom_type_name);
+    free(L->srs_opt);
     free(L);
     return NULL;
 }
@@ -754,11 +762,14 @@ lg_crs *lg_layers_working_crs(lg_ctx *ctx, lg_layer *const *layers, size_t n,
 /* ------------------------------------------------------------------ */
 /* loading                                                             */
 
-static int grow(lg_ctx *ctx, lg_layer *L)
+/* Room for at least `need` features (capacity doubles). */
+static int reserve(lg_ctx *ctx, lg_layer *L, size_t need)
 {
-    if (L->n < L->cap)
+    if (need <= L->cap)
         return 1;
-    size_t cap = L->cap ? L->cap * 2 : 1024;
+    size_t cap = L->cap ? L->cap : 1024;
+    while (cap < need)
+        cap *= 2;
     GEOSGeometry **g = lg_realloc(ctx, L->geoms, cap * sizeof *g);
     if (!g)
         return 0;
@@ -788,6 +799,8 @@ static int grow(lg_ctx *ctx, lg_layer *L)
     L->cap = cap;
     return 1;
 }
+
+static int grow(lg_ctx *ctx, lg_layer *L) { return reserve(ctx, L, L->n + 1); }
 
 static int record_invalid(lg_ctx *ctx, lg_layer *L, long long fid)
 {
@@ -1071,7 +1084,13 @@ lg_status lg_layer_load(lg_ctx *ctx, lg_layer *L, const lg_crs *working)
     lg_gdal_capture_begin(&cap, ctx, L->source);
     OGR_L_ResetReading(L->ogr);
     double total = L->declared_count > 0 ? (double)L->declared_count : 0;
-    for (;;) {
+    long long todo = L->range_end > L->range_start ? L->range_end - L->range_start : -1;
+    if (todo > 0 && L->range_start > 0 && OGR_L_SetNextByIndex(L->ogr, L->range_start) != OGRERR_NONE)
+        st = lg_error(ctx, LG_ERR_IO, "%s: cannot seek to feature %lld", L->source,
+                      L->range_start);
+    for (; st == LG_OK;) {
+        if (todo >= 0 && (long long)L->stats.read >= todo)
+            break;
         OGRFeatureH f = OGR_L_GetNextFeature(L->ogr);
         if (!f) {
             if (cap.failures)
@@ -1192,70 +1211,227 @@ static lg_status rebind_crs(lg_ctx *to, lg_layer *L)
     return LG_OK;
 }
 
+
+/* Big layers are read in chunks, one per thread, from their own handles on
+ * the file: a known count, no attribute filter, and a format that seeks to
+ * a feature index cheaply (shapefiles). */
+#define CHUNK_MIN_FEATURES 40000
+
+static int splittable(const lg_layer *L, int threads)
+{
+    return threads > 1 && !L->loaded_flag && !L->where && L->ogr &&
+           L->declared_count >= CHUNK_MIN_FEATURES && L->driver &&
+           !strcmp(L->driver, "ESRI Shapefile") &&
+           OGR_L_TestCapability(L->ogr, OLCFastSetNextByIndex);
+}
+
+/* The same layer opened again, to load features [a, b) of it. */
+static lg_layer *open_chunk(lg_ctx *ctx, const lg_layer *L, long long a, long long b)
+{
+    char o[6][700];
+    const char *opts[7];
+    size_t n = 0;
+    snprintf(o[n++], sizeof o[0], "LAYER=%s", L->name);
+    snprintf(o[n++], sizeof o[0], "INVALID=%s", lg_invalid_policy_name(L->invalid));
+    if (L->encoding && *L->encoding)
+        snprintf(o[n++], sizeof o[0], "ENCODING=%s", L->encoding);
+    if (L->lossy_text)
+        snprintf(o[n++], sizeof o[0], "TEXT=lossy");
+    if (L->srs_opt)
+        snprintf(o[n++], sizeof o[0], "SRS=%s", L->srs_opt);
+    if (L->datum != LG_DATUM_NONE)
+        snprintf(o[n++], sizeof o[0], "DATUM=%s", lg_datum_name(L->datum));
+    for (size_t i = 0; i < n; i++)
+        opts[i] = o[i];
+    opts[n] = NULL;
+    lg_layer *c = lg_layer_open(ctx, L->source, opts);
+    if (c) {
+        c->encoding_source = L->encoding_source;
+        c->range_start = a;
+        c->range_end = b;
+    }
+    return c;
+}
+
+/* Append chunk c's features to L (taking them: c is left empty). */
+static lg_status merge_chunk(lg_ctx *ctx, lg_layer *L, lg_layer *c)
+{
+    if (c->n && !reserve(ctx, L, L->n + c->n))
+        return lg_ctx_errno(ctx);
+    memcpy(L->geoms + L->n, c->geoms, c->n * sizeof *c->geoms);
+    memcpy(L->fids + L->n, c->fids, c->n * sizeof *c->fids);
+    for (size_t k = 0; k < L->nfields && c->n; k++) {
+        column *d = &L->cols[k];
+        const column *e = &c->cols[k];
+        if (d->num)
+            memcpy(d->num + L->n, e->num, c->n * sizeof *e->num);
+        if (d->set)
+            memcpy(d->set + L->n, e->set, c->n);
+        if (d->text)
+            memcpy(d->text + L->n, e->text, c->n * sizeof *e->text);
+    }
+    if (c->n) {
+        if (!L->n)
+            memcpy(L->extent, c->extent, sizeof L->extent);
+        L->extent[0] = fmin(L->extent[0], c->extent[0]);
+        L->extent[1] = fmin(L->extent[1], c->extent[1]);
+        L->extent[2] = fmax(L->extent[2], c->extent[2]);
+        L->extent[3] = fmax(L->extent[3], c->extent[3]);
+        if (L->kind != c->kind)
+            L->kind = LG_GEOM_MIXED;
+    }
+    L->n += c->n;
+    c->n = 0; /* the geometries and text are L's now */
+    if (c->stats.invalid) {
+        size_t have = L->stats.invalid;
+        long long *v = lg_realloc(ctx, L->invalid_fids, (have + c->stats.invalid) * sizeof *v);
+        if (!v)
+            return lg_ctx_errno(ctx);
+        memcpy(v + have, c->invalid_fids, c->stats.invalid * sizeof *v);
+        L->invalid_fids = v;
+        L->invalid_cap = have + c->stats.invalid;
+    }
+    size_t *a = (size_t *)&L->stats;
+    const size_t *b = (const size_t *)&c->stats;
+    for (size_t i = 0; i < sizeof L->stats / sizeof(size_t); i++)
+        a[i] += b[i];
+    return LG_OK;
+}
+
+typedef struct load_unit {
+    lg_layer *layer;  /* a layer, or a chunk of one */
+    size_t parent;    /* index in the caller's list */
+    int owner;        /* worker */
+    lg_status status;
+} load_unit;
+
+/* Split the splittable layers into chunks: units in the caller's order,
+ * a layer's chunks in read order (the layer itself reads the first). */
+static load_unit *make_units(lg_ctx *ctx, lg_layer *const *layers, size_t n, int nt, size_t *nu)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += splittable(layers[i], nt) ? (size_t)nt : 1;
+    load_unit *u = lg_calloc(ctx, cap ? cap : 1, sizeof *u);
+    if (!u)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        lg_layer *L = layers[i];
+        if (!splittable(L, nt)) {
+            u[k].layer = L, u[k++].parent = i;
+            continue;
+        }
+        long long total = L->declared_count;
+        for (int c = 0; c < nt; c++) {
+            long long a = total * c / nt, b = total * (c + 1) / nt;
+            lg_layer *chunk = c == 0 ? L : open_chunk(ctx, L, a, b);
+            if (!chunk) {
+                for (size_t j = 0; j < k; j++)
+                    if (u[j].layer != layers[u[j].parent])
+                        lg_layer_close(ctx, u[j].layer);
+                free(u);
+                return NULL;
+            }
+            if (c == 0)
+                L->range_start = a, L->range_end = b;
+            u[k].layer = chunk, u[k++].parent = i;
+        }
+    }
+    *nu = k;
+    return u;
+}
+
 typedef struct load_worker {
     lg_ctx *ctx;
     lg_crs *working; /* a copy in ctx's PROJ context, or NULL */
-    lg_layer **layers;
+    load_unit **units;
     size_t n;
-    lg_status status;
+    int failed;
     int started; /* running on its own thread */
 } load_worker;
 
 static void *load_main(void *arg)
 {
     load_worker *w = arg;
-    for (size_t i = 0; i < w->n && w->status == LG_OK; i++)
-        w->status = lg_layer_load(w->ctx, w->layers[i], w->working);
+    for (size_t i = 0; i < w->n && !w->failed; i++) {
+        w->units[i]->status = lg_layer_load(w->ctx, w->units[i]->layer, w->working);
+        w->failed = w->units[i]->status != LG_OK;
+    }
     return NULL;
+}
+
+static long long unit_size(const load_unit *u)
+{
+    const lg_layer *L = u->layer;
+    if (L->range_end > L->range_start)
+        return L->range_end - L->range_start;
+    return L->declared_count > 0 ? L->declared_count : 1;
+}
+
+/* Biggest units first, each to the least loaded worker: the slowest reads
+ * start at once.  Fills owner and the workers' unit lists. */
+static lg_status schedule(lg_ctx *ctx, load_unit *u, size_t nu, load_worker *ws, int nt,
+                          load_unit **slots)
+{
+    size_t *order = lg_calloc(ctx, nu ? nu : 1, sizeof *order);
+    double *load = lg_calloc(ctx, (size_t)nt, sizeof *load);
+    size_t *count = lg_calloc(ctx, (size_t)nt, sizeof *count);
+    if (!order || !load || !count) {
+        free(order), free(load), free(count);
+        return LG_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nu; i++)
+        order[i] = i;
+    for (size_t i = 1; i < nu; i++)
+        for (size_t j = i; j > 0 && unit_size(&u[order[j]]) > unit_size(&u[order[j - 1]]); j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t k = 0; k < nu; k++) {
+        int best = 0;
+        for (int t = 1; t < nt; t++)
+            if (load[t] < load[best])
+                best = t;
+        load[best] += (double)unit_size(&u[order[k]]);
+        u[order[k]].owner = best;
+        count[best]++;
+    }
+    size_t pos = 0;
+    for (int t = 0; t < nt; t++) {
+        ws[t].units = slots + pos;
+        pos += count[t];
+    }
+    for (size_t k = 0; k < nu; k++) {
+        load_worker *w = &ws[u[order[k]].owner];
+        w->units[w->n++] = &u[order[k]];
+    }
+    free(order), free(load), free(count);
+    return LG_OK;
 }
 
 lg_status lg_layers_load(lg_ctx *ctx, lg_layer *const *layers, size_t n, const lg_crs *working)
 {
     int nt = lg_ctx_threads(ctx);
-    if (nt > (int)n)
-        nt = (int)n;
     if (nt <= 1) {
         for (size_t i = 0; i < n; i++)
             if (lg_layer_load(ctx, layers[i], working) != LG_OK)
                 return lg_ctx_errno(ctx);
         return LG_OK;
     }
-    load_worker *ws = lg_calloc(ctx, (size_t)nt, sizeof *ws);
-    lg_layer **slots = lg_calloc(ctx, n, sizeof *slots);
-    size_t *order = lg_calloc(ctx, n, sizeof *order);
-    double *load = lg_calloc(ctx, (size_t)nt, sizeof *load);
-    pthread_t *th = lg_calloc(ctx, (size_t)nt, sizeof *th);
-    lg_status st = (ws && slots && order && load && th) ? LG_OK : LG_ERR_NOMEM;
-    /* Biggest layers first, each to the least loaded worker (by declared
-     * feature count): the slowest reads start at once. */
-    for (size_t i = 0; st == LG_OK && i < n; i++)
-        order[i] = i;
-    for (size_t i = 1; st == LG_OK && i < n; i++)
-        for (size_t j = i; j > 0 && layers[order[j]]->declared_count >
-                                        layers[order[j - 1]]->declared_count; j--) {
-            size_t t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    size_t *count = st == LG_OK ? lg_calloc(ctx, (size_t)nt, sizeof *count) : NULL;
-    int *owner = st == LG_OK ? lg_calloc(ctx, n, sizeof *owner) : NULL;
-    if (st == LG_OK && (!count || !owner))
-        st = LG_ERR_NOMEM;
-    for (size_t k = 0; st == LG_OK && k < n; k++) {
-        int best = 0;
-        for (int t = 1; t < nt; t++)
-            if (load[t] < load[best])
-                best = t;
-        long long c = layers[order[k]]->declared_count;
-        load[best] += c > 0 ? (double)c : 1.0;
-        owner[order[k]] = best;
-        count[best]++;
-    }
+    size_t nu = 0;
+    load_unit *u = make_units(ctx, layers, n, nt, &nu);
+    if (!u)
+        return lg_ctx_errno(ctx);
+    if (nt > (int)nu)
+        nt = (int)nu;
+    load_worker *ws = lg_calloc(ctx, (size_t)(nt ? nt : 1), sizeof *ws);
+    load_unit **slots = lg_calloc(ctx, nu ? nu : 1, sizeof *slots);
+    pthread_t *th = lg_calloc(ctx, (size_t)(nt ? nt : 1), sizeof *th);
+    lg_status st = (ws && slots && th) ? schedule(ctx, u, nu, ws, nt, slots) : LG_ERR_NOMEM;
     /* per-worker contexts and CRS copies, made here on the main thread */
-    size_t pos = 0;
     for (int t = 0; st == LG_OK && t < nt; t++) {
-        ws[t].layers = slots + pos;
-        pos += count[t];
         if (!(ws[t].ctx = lg_ctx_new_worker(ctx))) {
             st = lg_error(ctx, LG_ERR_NOMEM, "cannot make a worker context");
             break;
@@ -1263,12 +1439,8 @@ lg_status lg_layers_load(lg_ctx *ctx, lg_layer *const *layers, size_t n, const l
         if (working && !(ws[t].working = lg_crs_clone(ws[t].ctx, working)))
             st = lg_ctx_errno(ws[t].ctx);
     }
-    for (size_t k = 0; st == LG_OK && k < n; k++) {
-        size_t i = order[k];
-        load_worker *w = &ws[owner[i]];
-        w->layers[w->n++] = layers[i];
-        st = rebind_crs(w->ctx, layers[i]);
-    }
+    for (size_t k = 0; st == LG_OK && k < nu; k++)
+        st = rebind_crs(ws[u[k].owner].ctx, u[k].layer);
     if (st == LG_OK) {
         for (int t = 0; t < nt; t++)
             if ((ws[t].started = pthread_create(&th[t], NULL, load_main, &ws[t]) == 0) == 0)
@@ -1277,28 +1449,40 @@ lg_status lg_layers_load(lg_ctx *ctx, lg_layer *const *layers, size_t n, const l
             if (ws[t].started)
                 pthread_join(th[t], NULL);
     }
-    /* back on the main thread: CRS objects into the caller's context,
-     * warnings and the first failure (in the caller's layer order) */
-    for (size_t i = 0; i < n; i++)
-        if (rebind_crs(ctx, layers[i]) != LG_OK && st == LG_OK)
+    /* back on the main thread: CRS objects into the caller's context, the
+     * chunks into their layers, warnings and the first failure (in the
+     * caller's layer order, a layer's chunks in read order) */
+    for (size_t k = 0; k < nu; k++)
+        if (rebind_crs(ctx, u[k].layer) != LG_OK && st == LG_OK)
             st = lg_ctx_errno(ctx);
     lg_status fail = LG_OK;
-    for (size_t i = 0; ws && owner && i < n && fail == LG_OK; i++)
-        if (ws[owner[i]].status != LG_OK)
-            fail = ws[owner[i]].status, lg_ctx_absorb(ctx, ws[owner[i]].ctx);
+    for (size_t k = 0; k < nu && fail == LG_OK; k++)
+        if (u[k].status != LG_OK)
+            fail = u[k].status, lg_ctx_absorb(ctx, ws[u[k].owner].ctx);
+    for (size_t k = 0; k < nu; k++) {
+        lg_layer *L = layers[u[k].parent];
+        if (u[k].layer == L)
+            continue;
+        if (st == LG_OK && fail == LG_OK)
+            st = merge_chunk(ctx, L, u[k].layer);
+        lg_layer_close(ctx, u[k].layer);
+    }
+    for (size_t i = 0; i < n; i++) {
+        layers[i]->range_start = layers[i]->range_end = 0;
+        layers[i]->stats.loaded = layers[i]->n;
+        if (layers[i]->kind == LG_GEOM_MIXED && st == LG_OK && fail == LG_OK)
+            layers[i]->kind = infer_kind(lg_ctx_geos(ctx), layers[i]);
+    }
     for (int t = 0; ws && t < nt; t++) {
-        if (ws[t].ctx && ws[t].status == LG_OK)
+        if (ws[t].ctx && !ws[t].failed)
             lg_ctx_absorb(ctx, ws[t].ctx);
         lg_crs_free(ws[t].working);
         lg_ctx_free(ws[t].ctx);
     }
     free(ws);
     free(slots);
-    free(order);
-    free(load);
     free(th);
-    free(count);
-    free(owner);
+    free(u);
     if (st == LG_OK && fail != LG_OK)
         st = fail;
     return st;

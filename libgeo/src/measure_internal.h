@@ -35,14 +35,6 @@ const lg_index *lg_layer_index(lg_ctx *ctx, const lg_layer *layer);
  * assume valid input: kernels use them only then, else the overlays. */
 int lg_layer_all_valid(const lg_layer *layer);
 
-/* ---- views (layer.c) ---- */
-/* A loaded layer of the features of `base` whose keep[i] is set, in base
- * order, sharing base's geometries and text (base must outlive it; close
- * it with lg_layer_close).  `description` (may be NULL) is shown as its
- * filter.  Lets one read of a file serve several filters of it. */
-lg_layer *lg_layer_view(lg_ctx *ctx, const lg_layer *base, const unsigned char *keep,
-                        const char *description);
-
 /* ---- tables ---- */
 lg_table *lg_table_new(lg_ctx *ctx, const char *name);
 lg_table *lg_table_free(lg_ctx *ctx, lg_table *t);

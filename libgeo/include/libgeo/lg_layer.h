@@ -162,6 +162,18 @@ LG_API lg_status lg_layer_load(lg_ctx *ctx, lg_layer *layer, const lg_crs *worki
 LG_API lg_status lg_layers_load(lg_ctx *ctx, lg_layer *const *layers, size_t n,
                                 const lg_crs *working);
 
+/**
+ * A loaded layer holding the features of the loaded layer `base` whose
+ * keep[i] is nonzero (0 ≤ i < lg_layer_size(base)), in base order: one
+ * read of a file serves several filters of it (residential and industrial
+ * parcels of one land-use layer).  Geometries and text are shared with
+ * `base`, which must outlive the view; close the view with lg_layer_close.
+ * `description` (may be NULL) names the filter.  NULL on failure
+ * (LG_ERR_ARG when base is not loaded).
+ */
+LG_API lg_layer *lg_layer_view(lg_ctx *ctx, const lg_layer *base, const unsigned char *keep,
+                               const char *description);
+
 /** Counts from lg_layer_load. */
 typedef struct lg_load_stats {
     size_t read;          /**< features read from the source */
