@@ -371,7 +371,7 @@ lg_result *lg_area_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *cov
     if (((!j.cidx || !j.cboxes) && lg_layer_size(cover)) ||
         (denominator && !j.didx && lg_layer_size(denominator)) || !j.covered_m2 || !j.base_m2)
         goto fail;
-    if (lg_parallel_for(ctx, nz, area_zone, &j, kernel) != LG_OK)
+    if (lg_parallel_for_zones(ctx, zones, area_zone, &j, kernel) != LG_OK)
         goto fail;
     const char *cols[] = {"value",      "numerator",  "denominator",  "covered_km2",
                           "covered_ha", "covered_mu", "per_person_m2"};

@@ -179,7 +179,7 @@ lg_result *lg_count(lg_ctx *ctx, const lg_zones *zones, const lg_layer *points,
         goto fail;
     if (!(j.idx = lg_index_build(ctx, j.boxes, n)))
         goto fail;
-    if (lg_parallel_for(ctx, nz, count_zone, &j, kernel) != LG_OK)
+    if (lg_parallel_for_zones(ctx, zones, count_zone, &j, kernel) != LG_OK)
         goto fail;
 
     /* each feature counts in the first zone (in zone order) covering it */

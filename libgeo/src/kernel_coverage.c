@@ -1299,7 +1299,7 @@ lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer *facil
     j.pts = lg_calloc(ctx, nz ? nz : 1, sizeof *j.pts);
     if (!j.num || !j.den || !j.unc || !j.uncovered || !j.pts)
         goto fail;
-    if (nt && lg_parallel_for(ctx, nz, cov_zone, &j, kernel) != LG_OK)
+    if (nt && lg_parallel_for_zones(ctx, zones, cov_zone, &j, kernel) != LG_OK)
         goto fail;
 
     /* the uncovered detail table */

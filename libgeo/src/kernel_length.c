@@ -234,7 +234,7 @@ lg_result *lg_length_density(lg_ctx *ctx, const lg_zones *zones, const lg_layer 
     if (length_prepare(ctx, kernel, zones, lines, denominator, options, &j, &cls, &skip,
                        &dups) != LG_OK)
         goto fail;
-    if (lg_parallel_for(ctx, lg_zones_count(zones), length_zone, &j, "length-density") != LG_OK)
+    if (lg_parallel_for_zones(ctx, zones, length_zone, &j, "length-density") != LG_OK)
         goto fail;
 
     const char *cols[] = {"value", "numerator", "denominator", "length_m", "area_m2"};
@@ -332,7 +332,7 @@ lg_result *lg_length_share(lg_ctx *ctx, const lg_zones *zones, const lg_layer *l
     }
     free(list);
     j.in_numerator = flags;
-    if (lg_parallel_for(ctx, lg_zones_count(zones), length_zone, &j, kernel) != LG_OK)
+    if (lg_parallel_for_zones(ctx, zones, length_zone, &j, kernel) != LG_OK)
         goto fail;
     const char *cols[] = {"value", "numerator", "denominator"};
     const char *units[] = {"%", "km", "km"};

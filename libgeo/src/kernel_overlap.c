@@ -473,7 +473,7 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
     if (ns && !j.cidx)
         goto fail;
     if (lg_parallel_for(ctx, ns, ov_site, &j, kernel) != LG_OK ||
-        lg_parallel_for(ctx, nz, ov_zone, &j, "overlap: zones") != LG_OK)
+        lg_parallel_for_zones(ctx, zones, ov_zone, &j, "overlap: zones") != LG_OK)
         goto fail;
     /* a centroid on a shared boundary goes to the first zone covering it */
     owner = lg_malloc(ctx, (ns ? ns : 1) * sizeof *owner);

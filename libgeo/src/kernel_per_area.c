@@ -194,7 +194,7 @@ lg_result *lg_per_area(lg_ctx *ctx, const lg_zones *zones, const lg_layer *parce
     j.pidx = lg_layer_index(ctx, parcels);
     if (!j.pidx && n)
         goto fail;
-    if (lg_parallel_for(ctx, nz, per_area_zone, &j, kernel) != LG_OK)
+    if (lg_parallel_for_zones(ctx, zones, per_area_zone, &j, kernel) != LG_OK)
         goto fail;
 
     const char *cols[] = {"value", "numerator", "denominator", "land_m2", "far", "far_mean"};

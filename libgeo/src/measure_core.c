@@ -362,7 +362,21 @@ struct lg_zones {
     char **ids, **names;
     double *areas;
     const double *boxes;
+    size_t *order; /* biggest zone first: the order zone jobs are handed out */
 };
+
+typedef struct zone_key {
+    double area;
+    size_t i;
+} zone_key;
+
+static int cmp_zone_key(const void *a, const void *b)
+{
+    const zone_key *x = a, *y = b;
+    if (x->area != y->area)
+        return x->area > y->area ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
 
 static int pick_field(const lg_layer *L, const char *given, const char *const *candidates)
 {
@@ -434,6 +448,20 @@ lg_zones *lg_zones_new(lg_ctx *ctx, const lg_layer *L, const char *id_field,
             return lg_zones_free(ctx, z);
         GEOSArea_r(h, lg_layer_geom(L, i), &z->areas[i]);
     }
+    /* Longest job first (the zone's area standing in for its work): a big
+     * district started last would leave the other threads idle. */
+    zone_key *k = lg_malloc(ctx, (z->n ? z->n : 1) * sizeof *k);
+    z->order = lg_malloc(ctx, (z->n ? z->n : 1) * sizeof *z->order);
+    if (!k || !z->order) {
+        free(k);
+        return lg_zones_free(ctx, z);
+    }
+    for (size_t i = 0; i < z->n; i++)
+        k[i].area = z->areas[i], k[i].i = i;
+    qsort(k, z->n, sizeof *k, cmp_zone_key);
+    for (size_t i = 0; i < z->n; i++)
+        z->order[i] = k[i].i;
+    free(k);
     return z;
 }
 
@@ -451,6 +479,7 @@ lg_zones *lg_zones_free(lg_ctx *ctx, lg_zones *z)
     free(z->ids);
     free(z->names);
     free(z->areas);
+    free(z->order);
     free(z);
     return NULL;
 }
@@ -513,11 +542,12 @@ int lg_opt_bool(const char *v)
 
 typedef struct pool {
     size_t n;
-    size_t next;             /* next index to take */
+    const size_t *order;     /* job at each position, or NULL: position = job */
+    size_t next;             /* next position to take */
     pthread_mutex_t mu;
     lg_job_fn job;
     void *user;
-    size_t fail_at;          /* lowest failing index, or n */
+    size_t fail_at;          /* lowest failing position, or n */
     lg_status fail_status;
     char fail_msg[1024];
     lg_ctx *ctx;
@@ -555,16 +585,16 @@ static void run_worker(pool *p, lg_worker *w)
 {
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        size_t i = p->next < p->fail_at ? p->next++ : p->n;
+        size_t k = p->next < p->fail_at ? p->next++ : p->n;
         pthread_mutex_unlock(&p->mu);
-        if (i >= p->n)
+        if (k >= p->n)
             break;
         w->err[0] = '\0';
         w->status = LG_OK;
-        lg_status st = p->job(w, i, p->user);
+        lg_status st = p->job(w, p->order ? p->order[k] : k, p->user);
         pthread_mutex_lock(&p->mu);
-        if (st != LG_OK && i < p->fail_at) {
-            p->fail_at = i;
+        if (st != LG_OK && k < p->fail_at) {
+            p->fail_at = k;
             p->fail_status = st;
             snprintf(p->fail_msg, sizeof p->fail_msg, "%s",
                      w->err[0] ? w->err : lg_status_name(st));
@@ -581,12 +611,28 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
+static lg_status parallel_for(lg_ctx *ctx, size_t n, const size_t *order, lg_job_fn job,
+                              void *user, const char *what);
+
 lg_status lg_parallel_for(lg_ctx *ctx, size_t n, lg_job_fn job, void *user, const char *what)
+{
+    return parallel_for(ctx, n, NULL, job, user, what);
+}
+
+lg_status lg_parallel_for_zones(lg_ctx *ctx, const lg_zones *zones, lg_job_fn job, void *user,
+                                const char *what)
+{
+    return parallel_for(ctx, zones->n, zones->order, job, user, what);
+}
+
+static lg_status parallel_for(lg_ctx *ctx, size_t n, const size_t *order, lg_job_fn job,
+                              void *user, const char *what)
 {
     int nt = lg_ctx_threads(ctx);
     if ((size_t)nt > n)
         nt = n ? (int)n : 1;
-    pool p = {.n = n, .job = job, .user = user, .fail_at = n, .ctx = ctx, .what = what};
+    pool p = {.n = n, .order = order, .job = job, .user = user, .fail_at = n, .ctx = ctx,
+              .what = what};
     pthread_mutex_init(&p.mu, NULL);
     lg_worker *ws = lg_calloc(ctx, (size_t)nt, sizeof *ws);
     pthread_t *th = lg_calloc(ctx, (size_t)nt, sizeof *th);

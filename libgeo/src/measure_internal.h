@@ -97,6 +97,10 @@ typedef struct lg_worker {
  * read-only (their envelopes computed before). */
 typedef lg_status (*lg_job_fn)(lg_worker *w, size_t i, void *user);
 lg_status lg_parallel_for(lg_ctx *ctx, size_t n, lg_job_fn job, void *user, const char *what);
+/* lg_parallel_for over the zones (job index = zone index), biggest zone
+ * first so that a long job does not start last. */
+lg_status lg_parallel_for_zones(lg_ctx *ctx, const lg_zones *zones, lg_job_fn job, void *user,
+                                const char *what);
 
 /* Record a failure in a worker (returns status). */
 lg_status lg_worker_fail(lg_worker *w, lg_status status, const char *fmt, ...) LG_PRINTF(3, 4);
