@@ -26,6 +26,10 @@ static const char MEASURE_HELP[] =
     "  coverage        --facilities --target     % of target within service radius\n"
     "  overlap         --sites --control [--boundary]\n"
     "                                            sites in control zones / outside boundary\n"
+    "  far             --parcels --buildings     容积率 and 建筑系数 per parcel and zone\n"
+    "  land-stock      --approvals --supply --years Y,Y\n"
+    "                                            批而未供 stock at 1 January, disposal %\n"
+    "                                            (site screening without zones: " PROG " screen)\n"
     "\n"
     "Zones:\n"
     "  --zones FILE[:LAYER]  the zone polygons (required)\n"
@@ -37,8 +41,9 @@ static const char MEASURE_HELP[] =
     "  --lines --cover --points --parcels --facilities --target --sites --control\n"
     "  --boundary --denominator (area within which length-density and area-share are\n"
     "                        measured, e.g. the built-up area)\n"
+    "  --buildings --approvals --supply\n"
     "  --where SQL           filter the primary input (lines, cover, points, parcels,\n"
-    "                        target, sites)\n"
+    "                        target, sites, approvals)\n"
     "  --facilities-where SQL, --control-where SQL   filter those inputs\n"
     "Kernel options:\n"
     "  --class-field F       length-density (km per class), length-share, overlap\n"
@@ -64,6 +69,27 @@ static const char MEASURE_HELP[] =
     "                        (default: every class but the boundary's)\n"
     "  --boundary-class C    overlap: without --boundary, the control class that is the\n"
     "                        development boundary (default 城镇开发边界)\n"
+    "  far: buildings join parcels by --building-parcel-field (default parcel_id when\n"
+    "  present) = --parcel-id-field (default id), else by centroid (the first parcel\n"
+    "  covering it; --building-parcel-field none forces it).  Floor area =\n"
+    "  --floor-area-field when not NULL, else footprint (geometry area) x --floors-field\n"
+    "  (default floors).  FAR = floor area / parcel area; 建筑系数 = footprint / parcel\n"
+    "  area.  Zones: value = area-weighted FAR, far_mean = plain mean over parcels.\n"
+    "  --min-far X|FILE      minimum FAR: one number for all (1.5: new industrial land),\n"
+    "                        or lines \"industry_code min_far\" (code * = any other)\n"
+    "  --industry-field F    parcel industry code for the table; alone it uses the\n"
+    "                        国土资发〔2008〕24号 values: 电子 1.0, 通用设备 0.7, 石油加工 0.5\n"
+    "  land-stock (批而未供): for each year Y of --years 2022,2023,2024, stock:Y = land\n"
+    "  approved before Y-01-01 and not supplied before Y-01-01; disposed:Y = the part\n"
+    "  of it supplied during Y; share:Y = disposed / stock (target 002: 50 %);\n"
+    "  added:Y = approved in Y, unsupplied at its end, so stock:Y+1 = stock:Y -\n"
+    "  disposed:Y + added:Y.  value = share of the last year.  A NULL supply date\n"
+    "  is not supplied; a NULL approval date leaves the approval out (warning).\n"
+    "  --link geometry|id    supplied by geometry (default: the approval covered by the\n"
+    "                        supplies) or by --supply-link-field (default appr_id) =\n"
+    "                        --approval-id-field (default id), areas capped\n"
+    "  --approval-date-field F (default appr_date), --supply-date-field F (default\n"
+    "                        supply_dt): dates as YYYY-MM-DD; a malformed one is an error\n"
     "Output:\n"
     "  --format text|csv|json  (default text; csv is UTF-8 with BOM for Excel)\n"
     "  --out-layer FILE.gpkg   also write a GeoPackage: layer zones (values as\n"
@@ -77,13 +103,13 @@ static const char MEASURE_HELP[] =
 /* ------------------------------------------------------------------ */
 /* Kinds, roles and options                                            */
 
-enum { K_LD, K_LS, K_AS, K_COUNT, K_PA, K_COV, K_OV, K_N };
+enum { K_LD, K_LS, K_AS, K_COUNT, K_PA, K_COV, K_OV, K_FAR, K_STOCK, K_N };
 #define KB(k) (1u << (k))
 #define K_ALL ((1u << K_N) - 1)
 
 static const char *const KIND_NAME[K_N] = {"length-density", "length-share", "area-share",
                                            "count",          "per-area",     "coverage",
-                                           "overlap"};
+                                           "overlap",        "far",          "land-stock"};
 
 enum {
     R_ZONES,
@@ -97,6 +123,9 @@ enum {
     R_CONTROL,
     R_BOUNDARY,
     R_DENOM,
+    R_BUILDINGS,
+    R_APPROVALS,
+    R_SUPPLY,
     R_N
 };
 
@@ -110,13 +139,16 @@ static const struct {
     [R_LINES] = {"--lines", "the lines to measure", KB(K_LD) | KB(K_LS), KB(K_LD) | KB(K_LS)},
     [R_COVER] = {"--cover", "the cover polygons", KB(K_AS), KB(K_AS)},
     [R_POINTS] = {"--points", "the points to count", KB(K_COUNT), KB(K_COUNT)},
-    [R_PARCELS] = {"--parcels", "the parcels with values", KB(K_PA), KB(K_PA)},
+    [R_PARCELS] = {"--parcels", "the parcels", KB(K_PA) | KB(K_FAR), KB(K_PA) | KB(K_FAR)},
     [R_FACILITIES] = {"--facilities", "the facilities (parks ...)", KB(K_COV), KB(K_COV)},
     [R_TARGET] = {"--target", "what should be served (residential ...)", KB(K_COV), KB(K_COV)},
     [R_SITES] = {"--sites", "the project sites", KB(K_OV), KB(K_OV)},
     [R_CONTROL] = {"--control", "the control zones", KB(K_OV), KB(K_OV)},
     [R_BOUNDARY] = {"--boundary", "the development boundary", KB(K_OV), 0},
     [R_DENOM] = {"--denominator", "the denominator area", KB(K_LD) | KB(K_AS), 0},
+    [R_BUILDINGS] = {"--buildings", "the building footprints", KB(K_FAR), KB(K_FAR)},
+    [R_APPROVALS] = {"--approvals", "the land approvals (农转用 batches)", KB(K_STOCK), KB(K_STOCK)},
+    [R_SUPPLY] = {"--supply", "the land supply records (供地)", KB(K_STOCK), KB(K_STOCK)},
 };
 
 enum {
@@ -146,6 +178,18 @@ enum {
     O_FORMAT,
     O_OUT_LAYER,
     O_THREADS,
+    O_BUILDING_PARCEL_FIELD,
+    O_PARCEL_ID_FIELD,
+    O_FLOORS_FIELD,
+    O_FLOOR_AREA_FIELD,
+    O_MIN_FAR,
+    O_INDUSTRY_FIELD,
+    O_YEARS,
+    O_LINK,
+    O_APPROVAL_DATE_FIELD,
+    O_SUPPLY_DATE_FIELD,
+    O_APPROVAL_ID_FIELD,
+    O_SUPPLY_LINK_FIELD,
     O_N
 };
 
@@ -185,6 +229,18 @@ static const struct {
     [O_FORMAT] = {"--format", NULL, K_ALL, 0, NUM_NONE},
     [O_OUT_LAYER] = {"--out-layer", NULL, K_ALL, 0, NUM_NONE},
     [O_THREADS] = {"--threads", NULL, K_ALL, 0, NUM_INT},
+    [O_BUILDING_PARCEL_FIELD] = {"--building-parcel-field", "BUILDING_PARCEL_FIELD", KB(K_FAR), 0, NUM_NONE},
+    [O_PARCEL_ID_FIELD] = {"--parcel-id-field", "PARCEL_ID_FIELD", KB(K_FAR), 0, NUM_NONE},
+    [O_FLOORS_FIELD] = {"--floors-field", "FLOORS_FIELD", KB(K_FAR), 0, NUM_NONE},
+    [O_FLOOR_AREA_FIELD] = {"--floor-area-field", "FLOOR_AREA_FIELD", KB(K_FAR), 0, NUM_NONE},
+    [O_MIN_FAR] = {"--min-far", "MIN_FAR", KB(K_FAR), 0, NUM_NONE},
+    [O_INDUSTRY_FIELD] = {"--industry-field", "INDUSTRY_FIELD", KB(K_FAR), 0, NUM_NONE},
+    [O_YEARS] = {"--years", "YEARS", KB(K_STOCK), KB(K_STOCK), NUM_NONE},
+    [O_LINK] = {"--link", "LINK", KB(K_STOCK), 0, NUM_NONE},
+    [O_APPROVAL_DATE_FIELD] = {"--approval-date-field", "APPROVAL_DATE_FIELD", KB(K_STOCK), 0, NUM_NONE},
+    [O_SUPPLY_DATE_FIELD] = {"--supply-date-field", "SUPPLY_DATE_FIELD", KB(K_STOCK), 0, NUM_NONE},
+    [O_APPROVAL_ID_FIELD] = {"--approval-id-field", "APPROVAL_ID_FIELD", KB(K_STOCK), 0, NUM_NONE},
+    [O_SUPPLY_LINK_FIELD] = {"--supply-link-field", "SUPPLY_LINK_FIELD", KB(K_STOCK), 0, NUM_NONE},
 };
 
 typedef struct measure_args {
@@ -418,6 +474,7 @@ static const char *where_for(const measure_args *a, int r)
     case R_PARCELS:
     case R_TARGET:
     case R_SITES:
+    case R_APPROVALS:
         return a->lo.where;
     default:
         return NULL;
@@ -475,6 +532,10 @@ static lg_result *run_kernel(lg_ctx *ctx, const measure_args *a, const lg_zones 
         return lg_coverage(ctx, z, L[R_FACILITIES], L[R_TARGET], opts);
     case K_OV:
         return lg_overlap(ctx, z, L[R_SITES], L[R_CONTROL], L[R_BOUNDARY], opts);
+    case K_FAR:
+        return lg_parcel_far(ctx, z, L[R_PARCELS], L[R_BUILDINGS], opts);
+    case K_STOCK:
+        return lg_land_stock(ctx, z, L[R_APPROVALS], L[R_SUPPLY], opts);
     default:
         return NULL;
     }

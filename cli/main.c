@@ -13,6 +13,7 @@ static const struct {
     {"info", cmd_info, "describe layers: driver, features, CRS, encoding, validity, area"},
     {"demo", cmd_demo, "write a synthetic planning workspace modelled on Qingdao (李沧区)"},
     {"measure", cmd_measure, "an indicator per zone: density, share, count, coverage ..."},
+    {"screen", cmd_screen, "screen project sites against the control lines (三线占用)"},
     {"validate", cmd_validate, "check a project file and its target sets without running it"},
     {"evaluate", cmd_evaluate, "evaluate a plan: indicators per zone against their targets"},
 };

@@ -253,12 +253,14 @@ static void cell(FILE *out, const char *s, size_t width, int right)
 }
 
 /* One aligned table: header, the rows of `t`, then (if given) the row of
- * `total` after a rule. */
-static void print_table(FILE *out, const lg_table *t, const lg_table *total)
+ * `total` after a rule; with `extra_name`, a last text column holding
+ * extra[row] for the rows of t. */
+static void print_table_extra(FILE *out, const lg_table *t, const lg_table *total,
+                              const char *extra_name, const char *const *extra)
 {
     size_t nc = lg_table_columns(t), nr = lg_table_rows(t);
     size_t ntot = total && lg_table_rows(total) ? 1 : 0;
-    size_t *w = calloc(nc + 2, sizeof *w);
+    size_t *w = calloc(nc + 3, sizeof *w);
     if (!w)
         return;
     char buf[512];
@@ -282,7 +284,11 @@ static void print_table(FILE *out, const lg_table *t, const lg_table *total)
             if (x > w[c + 2])
                 w[c + 2] = x;
         }
+        if (extra_name && i < nr && display_width(extra[i]) > w[nc + 2])
+            w[nc + 2] = display_width(extra[i]);
     }
+    if (extra_name && display_width(extra_name) > w[nc + 2])
+        w[nc + 2] = display_width(extra_name);
     size_t rule = 0;
     cell(out, "id", w[0], 0);
     fputs("  ", out);
@@ -293,6 +299,10 @@ static void print_table(FILE *out, const lg_table *t, const lg_table *total)
         fputs("  ", out);
         cell(out, buf, w[c + 2], 1);
         rule += 2 + w[c + 2];
+    }
+    if (extra_name) {
+        fputs("  ", out);
+        cell(out, extra_name, w[nc + 2], 0);
     }
     fputc('\n', out);
     for (size_t i = 0; i < nr + ntot; i++) {
@@ -313,9 +323,55 @@ static void print_table(FILE *out, const lg_table *t, const lg_table *total)
                                          : "",
                  w[c + 2], 1);
         }
+        if (extra_name && i < nr) {
+            fputs("  ", out);
+            fputs(extra[i], out);
+        }
         fputc('\n', out);
     }
     free(w);
+}
+
+static void print_table(FILE *out, const lg_table *t, const lg_table *total)
+{
+    print_table_extra(out, t, total, NULL, NULL);
+}
+
+void output_table_text(FILE *out, const lg_table *t, const char *extra_name,
+                       const char *const *extra)
+{
+    print_table_extra(out, t, NULL, extra_name, extra);
+}
+
+void output_table_csv(FILE *out, const lg_table *t, const char *extra_name,
+                      const char *const *extra)
+{
+    char label[512], buf[40];
+    fputs("\xEF\xBB\xBFid,name", out);
+    for (size_t c = 0; c < lg_table_columns(t); c++) {
+        column_label(label, sizeof label, t, c);
+        fputc(',', out);
+        csv_field(out, label);
+    }
+    if (extra_name) {
+        fputc(',', out);
+        csv_field(out, extra_name);
+    }
+    fputs("\r\n", out);
+    for (size_t i = 0; i < lg_table_rows(t); i++) {
+        csv_field(out, lg_table_row_id(t, i));
+        fputc(',', out);
+        csv_field(out, lg_table_row_name(t, i));
+        for (size_t c = 0; c < lg_table_columns(t); c++) {
+            fputc(',', out);
+            fputs(output_number_exact(buf, sizeof buf, lg_table_value(t, i, c)), out);
+        }
+        if (extra_name) {
+            fputc(',', out);
+            csv_field(out, extra[i]);
+        }
+        fputs("\r\n", out);
+    }
 }
 
 static void print_text(FILE *out, const lg_result *r)

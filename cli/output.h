@@ -34,6 +34,16 @@ json_object *output_result_json(const lg_result *r);
  * 0 on success, -1 on a write error. */
 int output_result(FILE *out, const lg_result *r, out_format fmt);
 
+/* One table of a result alone: aligned text (as in the text output, without
+ * a total row) or CSV (BOM, header "id,name,<name [unit]>...", RFC 4180),
+ * with an optional last text column `extra_name` holding extra[row]
+ * (NULL: none).  Used by commands whose main output is a detail table
+ * (geoplan screen). */
+void output_table_text(FILE *out, const lg_table *t, const char *extra_name,
+                       const char *const *extra);
+void output_table_csv(FILE *out, const lg_table *t, const char *extra_name,
+                      const char *const *extra);
+
 /* Write the result as a GeoPackage at `path`: layer "zones" (zone polygons
  * with id, name and one Real field per column), one layer per detail table
  * with its geometries, and attribute tables "total" and "params"; all in

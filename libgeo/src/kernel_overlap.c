@@ -288,7 +288,7 @@ static void job_release(lg_ctx *ctx, ov_job *j)
             GEOSGeom_destroy_r(h, j->cen[i]);
     free(j->cen);
     lg_index_free(j->cidx);
-    for (size_t z = 0; j->zsites && z < lg_zones_count(j->zones); z++)
+    for (size_t z = 0; j->zsites && j->zones && z < lg_zones_count(j->zones); z++)
         lg_ivec_free(&j->zsites[z]);
     free(j->zsites);
 }
@@ -325,8 +325,11 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
     const char *kernel = "overlap";
     if (lg_opt_check(ctx, kernel, options, known) != LG_OK)
         return NULL;
-    if (!lg_same_crs(ctx, kernel, zones, sites) || !lg_same_crs(ctx, kernel, zones, control) ||
-        (boundary && !lg_same_crs(ctx, kernel, zones, boundary)))
+    /* without zones, the sites' CRS is the reference: one table of sites */
+    const lg_layer *ref = zones ? lg_zones_layer(zones) : sites;
+    if ((zones && !lg_same_crs_layer(ctx, kernel, ref, sites)) ||
+        !lg_same_crs_layer(ctx, kernel, ref, control) ||
+        (boundary && !lg_same_crs_layer(ctx, kernel, ref, boundary)))
         return NULL;
     if (!polygons_or_fail(ctx, kernel, "sites", sites) ||
         !polygons_or_fail(ctx, kernel, "control", control) ||
@@ -374,7 +377,7 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
     const char **zunits = NULL;
     char missing[256] = "";
     GEOSContextHandle_t h = lg_ctx_geos(ctx);
-    size_t ns = lg_layer_size(sites), nz = lg_zones_count(zones);
+    size_t ns = lg_layer_size(sites), nz = zones ? lg_zones_count(zones) : 0;
     if (lg_layer_size(control) > 0 && lg_classes(ctx, control, cf, &cls) != LG_OK)
         goto fail;
     j.cls = &cls;
@@ -536,7 +539,8 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
         lg_table_set(st, s, (size_t)c_conf, conflict);
         lg_table_set(st, s, (size_t)c_zone, owner[s] == (size_t)-1 ? NAN : (double)owner[s]);
         nconflict += (size_t)conflict;
-        for (size_t z = owner[s]; z != (size_t)-1;) {
+        /* the site's zone row, then the total (without zones: the total only) */
+        for (size_t z = zones ? owner[s] : nz; z != (size_t)-1;) {
             double *row = zsum + z * nzc;
             row[0] += conflict, row[1] += 1, row[2] += a, row[3] += j.out[s];
             for (size_t c = 0; c < cls.n; c++)
@@ -561,7 +565,7 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
         if (!zcols[c])
             goto fail;
     }
-    if (!(r = lg_result_start(ctx, kernel, "count", zones)) ||
+    if (!(r = lg_result_start_layer(ctx, kernel, "count", ref)) ||
         lg_make_zone_tables(ctx, zones, (const char *const *)zcols, zunits, 5 + cls.n, &zt, &tt) !=
             LG_OK)
         goto fail;
@@ -614,7 +618,9 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
                                   "tolerance_m2") ||
               lg_result_add_paramf(ctx, r, "tolerance_m2", "%.15g", tol) ||
               lg_result_add_param(ctx, r, "zone_of_site",
-                                  "first zone (in zone order) covering the site's centroid") ||
+                                  zones ? "first zone (in zone order) covering the site's "
+                                          "centroid"
+                                        : "no zones: every site counts in the total") ||
               lg_result_add_paramf(ctx, r, "conflicting_sites", "%zu of %zu", nconflict, ns) ||
               lg_result_add_param(ctx, r, "dissolve", "union of each class near each site");
     free(bdesc);
@@ -626,7 +632,7 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
     size_t outside = 0;
     for (size_t s = 0; s < ns; s++)
         outside += owner[s] == (size_t)-1;
-    if (outside)
+    if (outside && zones)
         lg_result_warn(ctx, r, "%zu of %zu sites have their centroid in no zone: in the sites "
                        "table only", outside, ns);
     goto done;

@@ -311,6 +311,16 @@ void lg_result_warn(lg_ctx *ctx, lg_result *r, const char *fmt, ...)
         r->nwarnings++;
 }
 
+void lg_result_keep_warning(lg_ctx *ctx, lg_result *r, const char *message)
+{
+    char **w = realloc(r->warnings, (r->nwarnings + 1) * sizeof *w);
+    if (!w)
+        return;
+    r->warnings = w;
+    if ((r->warnings[r->nwarnings] = lg_strdup(ctx, message)))
+        r->nwarnings++;
+}
+
 const char *lg_result_kernel(const lg_result *r) { return r->kernel; }
 const char *lg_result_unit(const lg_result *r) { return r->unit; }
 const char *lg_result_crs(const lg_result *r) { return r->crs; }
@@ -336,7 +346,7 @@ lg_status lg_make_zone_tables(lg_ctx *ctx, const lg_zones *zones, const char *co
         if (lg_table_add_column(ctx, *zt, cols[c], units[c]) < 0 ||
             lg_table_add_column(ctx, *tt, cols[c], units[c]) < 0)
             goto fail;
-    size_t n = lg_zones_count(zones);
+    size_t n = zones ? lg_zones_count(zones) : 0;
     if (lg_table_set_rows(ctx, *zt, n) != LG_OK || lg_table_set_rows(ctx, *tt, 1) != LG_OK)
         goto fail;
     for (size_t i = 0; i < n; i++) {
@@ -1010,19 +1020,30 @@ void lg_class_map_free(lg_class_map *m)
 lg_result *lg_result_start(lg_ctx *ctx, const char *kernel, const char *unit,
                            const lg_zones *zones)
 {
-    const lg_crs *crs = lg_layer_crs(lg_zones_layer(zones));
+    return lg_result_start_layer(ctx, kernel, unit, lg_zones_layer(zones));
+}
+
+lg_result *lg_result_start_layer(lg_ctx *ctx, const char *kernel, const char *unit,
+                                 const lg_layer *layer)
+{
+    const lg_crs *crs = lg_layer_crs(layer);
     const char *id = crs ? lg_crs_id(crs) : "";
     return lg_result_new(ctx, kernel, unit, id[0] ? id : crs ? lg_crs_name(crs) : "");
 }
 
 int lg_same_crs(lg_ctx *ctx, const char *kernel, const lg_zones *zones, const lg_layer *layer)
 {
-    const lg_crs *a = lg_layer_crs(lg_zones_layer(zones)), *b = lg_layer_crs(layer);
+    return lg_same_crs_layer(ctx, kernel, lg_zones_layer(zones), layer);
+}
+
+int lg_same_crs_layer(lg_ctx *ctx, const char *kernel, const lg_layer *ref, const lg_layer *layer)
+{
+    const lg_crs *a = lg_layer_crs(ref), *b = lg_layer_crs(layer);
     if (!a || !b || !proj_is_equivalent_to(lg_crs_pj(a), lg_crs_pj(b), PJ_COMP_EQUIVALENT)) {
         lg_error(ctx, LG_ERR_CRS,
-                 "%s: %s is not loaded in the zones' working CRS (%s): load every layer of a "
+                 "%s: %s is not loaded in the working CRS of %s (%s): load every layer of a "
                  "job with the same working CRS",
-                 kernel, lg_layer_source(layer), a ? lg_crs_name(a) : "none");
+                 kernel, lg_layer_source(layer), lg_layer_source(ref), a ? lg_crs_name(a) : "none");
         return 0;
     }
     return 1;

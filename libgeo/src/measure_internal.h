@@ -61,9 +61,13 @@ lg_status lg_result_add_paramf(lg_ctx *ctx, lg_result *r, const char *key, const
     LG_PRINTF(4, 5);
 /* A warning stored in the result and raised on the context. */
 void lg_result_warn(lg_ctx *ctx, lg_result *r, const char *fmt, ...) LG_PRINTF(3, 4);
+/* A warning stored in the result only (already raised, e.g. by a kernel
+ * whose result this one is built from). */
+void lg_result_keep_warning(lg_ctx *ctx, lg_result *r, const char *message);
 
 /* A zones table with one row per zone (id, name, zone geometry borrowed)
- * and the given columns; plus a matching one-row total table. */
+ * and the given columns; plus a matching one-row total table.  zones may
+ * be NULL: a zones table without rows. */
 lg_status lg_make_zone_tables(lg_ctx *ctx, const lg_zones *zones, const char *const *cols,
                               const char *const *units, size_t ncols, lg_table **zt,
                               lg_table **tt);
@@ -282,8 +286,13 @@ lg_status lg_make_zone_tables_classes(lg_ctx *ctx, const lg_zones *zones, const 
 /* A result named for the kernel, in the zones' CRS. */
 lg_result *lg_result_start(lg_ctx *ctx, const char *kernel, const char *unit,
                            const lg_zones *zones);
+/* The same, in the CRS of a layer (for results without zones). */
+lg_result *lg_result_start_layer(lg_ctx *ctx, const char *kernel, const char *unit,
+                                 const lg_layer *layer);
 /* 1 if `layer` is loaded in the zones' CRS, else 0 with LG_ERR_CRS. */
 int lg_same_crs(lg_ctx *ctx, const char *kernel, const lg_zones *zones, const lg_layer *layer);
+/* 1 if `layer` is loaded in the CRS of `ref`, else 0 with LG_ERR_CRS. */
+int lg_same_crs_layer(lg_ctx *ctx, const char *kernel, const lg_layer *ref, const lg_layer *layer);
 /* Index of the numeric (integer or real) field `name` of L, named by the
  * kernel's option `option` in messages; -1 with LG_ERR_ARG when L has no
  * such field or it is not numeric. */

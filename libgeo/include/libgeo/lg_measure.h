@@ -295,6 +295,9 @@ LG_API lg_result *lg_coverage(lg_ctx *ctx, const lg_zones *zones, const lg_layer
  * zone_row (the row of the zones table counting the site; NaN when its
  * centroid is in no zone: such sites are left out of the zone and total
  * rows, with a warning).
+ * `zones` may be NULL (whole-area screening, see lg_screen): the zones
+ * table then has no rows, every site counts in the total, zone_row is NaN
+ * and the working CRS is that of `sites`.
  */
 LG_API lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
                              const lg_layer *control, const lg_layer *boundary,
