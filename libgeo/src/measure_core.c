@@ -632,7 +632,8 @@ lg_status lg_parallel_for(lg_ctx *ctx, size_t n, lg_job_fn job, void *user, cons
 lg_status lg_parallel_for_zones(lg_ctx *ctx, const lg_zones *zones, lg_job_fn job, void *user,
                                 const char *what)
 {
-    return parallel_for(ctx, zones->n, zones->order, job, user, what);
+    /* no zones (lg_overlap's whole-area screening): no jobs */
+    return parallel_for(ctx, zones ? zones->n : 0, zones ? zones->order : NULL, job, user, what);
 }
 
 static lg_status parallel_for(lg_ctx *ctx, size_t n, const size_t *order, lg_job_fn job,
