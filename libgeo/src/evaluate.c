@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "libgeo/lg_land.h"
 #include "measure_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -83,6 +84,13 @@ static const char *param_slot(const char *kernel, const char *param)
         {"per-area", "area_field", "parcels"},      {"per-area", "floor_field", "parcels"},
         {"coverage", "kind_field", "facilities"},   {"coverage", "size_field", "facilities"},
         {"count", "population_field", ""},          {"area-share", "population_field", ""},
+        {"far", "building_parcel_field", "buildings"}, {"far", "parcel_id_field", "parcels"},
+        {"far", "floor_area_field", "buildings"},   {"far", "floors_field", "buildings"},
+        {"far", "industry_field", "parcels"},
+        {"land-stock", "approval_date_field", "approvals"},
+        {"land-stock", "supply_date_field", "supply"},
+        {"land-stock", "approval_id_field", "approvals"},
+        {"land-stock", "supply_link_field", "supply"},
     };
     for (size_t i = 0; i < sizeof M / sizeof M[0]; i++)
         if (strcmp(M[i].k, kernel) == 0 && strcmp(M[i].p, param) == 0)
@@ -494,6 +502,10 @@ static lg_status run_one(lg_ctx *ctx, lg_evaluation *ev, const pj_indicator *ind
             r = lg_coverage(ctx, zones, L[1], L[0], options);
         else if (!strcmp(k->name, "overlap"))
             r = lg_overlap(ctx, zones, L[0], L[1], L[2], options);
+        else if (!strcmp(k->name, "far"))
+            r = lg_parcel_far(ctx, zones, L[0], L[1], options);
+        else if (!strcmp(k->name, "land-stock"))
+            r = lg_land_stock(ctx, zones, L[0], L[1], options);
         if (!r) {
             st = lg_ctx_errno(ctx);
             if (st == LG_ERR_NOMEM || st == LG_ERR_CANCELLED) {

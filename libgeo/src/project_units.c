@@ -99,6 +99,18 @@ static const char *const OV_COLS[] = {"value", "numerator", "denominator", "area
 static const char *const OV_UNITS[] = {"count", "count", "count", "m2", "m2"};
 static const char *const OV_PARAMS[] = {"class_field", "boundary_class", "conflict_classes",
                                         "tolerance_m2", NULL};
+static const char *const FAR_COLS[] = {"value",        "numerator", "denominator", "far_mean",
+                                       "coverage_pct", "parcels",   "below_min",   "below_min_m2",
+                                       NULL};
+static const char *const FAR_UNITS[] = {"ratio", "m2", "m2", "ratio", "%", "count", "count", "m2"};
+static const char *const FAR_PARAMS[] = {"building_parcel_field", "parcel_id_field",
+                                         "floor_area_field", "floors_field", "min_far",
+                                         "industry_field", NULL};
+static const char *const LSK_COLS[] = {"value", "numerator", "denominator", NULL};
+static const char *const LSK_UNITS[] = {"%", "m2", "m2"};
+static const char *const LSK_PARAMS[] = {"years",           "link",
+                                         "approval_date_field", "supply_date_field",
+                                         "approval_id_field",   "supply_link_field", NULL};
 static const char *const NO_COLS[] = {"value", NULL};
 static const char *const NO_UNITS[] = {NULL};
 static const char *const NO_PARAMS[] = {NULL};
@@ -111,6 +123,8 @@ static const pj_kernel KERNELS[] = {
     {"per-area", {"parcels", NULL, NULL}, {1, 0, 0}, PA_COLS, PA_UNITS, PA_PARAMS},
     {"coverage", {"target", "facilities", NULL}, {1, 1, 0}, CV_COLS, CV_UNITS, CV_PARAMS},
     {"overlap", {"sites", "control", "boundary"}, {1, 1, 0}, OV_COLS, OV_UNITS, OV_PARAMS},
+    {"far", {"parcels", "buildings", NULL}, {1, 1, 0}, FAR_COLS, FAR_UNITS, FAR_PARAMS},
+    {"land-stock", {"approvals", "supply", NULL}, {1, 1, 0}, LSK_COLS, LSK_UNITS, LSK_PARAMS},
     {"none", {NULL, NULL, NULL}, {0, 0, 0}, NO_COLS, NO_UNITS, NO_PARAMS},
 };
 
