@@ -8,5 +8,6 @@ int cmd_measure(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_efficiency(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const struct {
     {"measure", cmd_measure, "an indicator per zone: density, share, count, coverage ..."},
     {"validate", cmd_validate, "check a project file and its target sets without running it"},
     {"evaluate", cmd_evaluate, "evaluate a plan: indicators per zone against their targets"},
+    {"efficiency", cmd_efficiency, "亩均效益: score and class enterprises, aggregate per zone"},
 };
 
 static void usage(FILE *out)
