@@ -641,7 +641,8 @@ static void check_config(lg_eff_config *c)
         pj_error(c->p, &c->ex_pos, "exemptions.min_years needs the evaluation year (year: N, or "
                                    "geoplan efficiency --year N)");
     if (c->nex_status && !ef_layer(c, "parcels"))
-        pj_error(c->p, &c->ex_pos, "exemptions.parcel_status needs a parcels layer");
+        pj_warning(c->p, &c->ex_pos, "exemptions.parcel_status: no parcels layer, so no firm "
+                   "is exempt by its parcel's status");
     for (size_t i = 0; i < c->p->nlevels; i++) {
         const pj_level *lv = &c->p->levels[i];
         if (lv->layer && !pj_find_layer(c->p, lv->layer))
