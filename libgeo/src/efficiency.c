@@ -274,22 +274,38 @@ static void read_firm(lg_ctx *ctx, lg_efficiency *e, const pj_layer *pe, size_t 
     locate(lg_ctx_geos(ctx), lg_layer_geom(L, i), F);
 }
 
-/* Firms on one parcel: certificate sums and the GIS share of each. */
-static void share_parcel(lg_efficiency *e, const size_t *firms, size_t k, double area_mu,
+/* A firm and its parcel, sorted by parcel to take the parcels' firms
+ * together. */
+typedef struct ef_pf {
+    long parcel;
+    size_t firm;
+} ef_pf;
+
+static int cmp_pf(const void *a, const void *b)
+{
+    const ef_pf *x = a, *y = b;
+    if (x->parcel != y->parcel)
+        return x->parcel < y->parcel ? -1 : 1;
+    return (x->firm > y->firm) - (x->firm < y->firm);
+}
+
+/* The k firms of one parcel of area_mu: certificate sums, the GIS share
+ * of each, the mismatch flag. */
+static void share_parcel(lg_efficiency *e, const ef_pf *pf, size_t k, double area_mu,
                          const char *pid)
 {
     double sumc = 0;
     size_t ncert = 0;
     for (size_t j = 0; j < k; j++)
-        if (isfinite(e->firms[firms[j]].pub.cert_mu))
-            sumc += e->firms[firms[j]].pub.cert_mu, ncert++;
+        if (isfinite(e->firms[pf[j].firm].pub.cert_mu))
+            sumc += e->firms[pf[j].firm].pub.cert_mu, ncert++;
     double rest = ncert < k ? (area_mu - sumc) / (double)(k - ncert) : NAN;
     double tol = e->c->tolerance;
     int all = ncert == k;
     int mismatch = ncert && isfinite(tol) &&
                    (all ? fabs(sumc - area_mu) > tol * area_mu : sumc > (1 + tol) * area_mu);
     for (size_t j = 0; j < k; j++) {
-        ef_firm *F = &e->firms[firms[j]];
+        ef_firm *F = &e->firms[pf[j].firm];
         int certified = isfinite(F->pub.cert_mu);
         F->pub.gis_mu = certified ? (all ? area_mu * F->pub.cert_mu / sumc : NAN)
                                   : (rest > 0 ? rest : NAN);
@@ -304,44 +320,31 @@ static void share_parcel(lg_efficiency *e, const size_t *firms, size_t k, double
     }
 }
 
-/* GIS areas from the parcels: the firms grouped by parcel. */
+/* GIS areas from the parcels: the firms taken parcel by parcel. */
 static lg_status parcel_shares(lg_ctx *ctx, lg_efficiency *e)
 {
-    size_t *order = lg_malloc(ctx, (e->n ? e->n : 1) * sizeof *order), k = 0;
-    if (!order)
+    ef_pf *v = lg_malloc(ctx, (e->n ? e->n : 1) * sizeof *v);
+    size_t k = 0;
+    if (!v)
         return LG_ERR_NOMEM;
     for (size_t f = 0; f < e->n; f++)
         if (e->firms[f].parcel >= 0)
-            order[k++] = f;
-    /* stable grouping by parcel: counting by parcel index */
-    size_t np = lg_layer_size(e->par);
-    size_t *start = lg_calloc(ctx, np + 1, sizeof *start), *sorted = lg_malloc(ctx, (k ? k : 1) * sizeof *sorted);
-    if (!start || !sorted) {
-        free(order), free(start), free(sorted);
-        return LG_ERR_NOMEM;
-    }
-    for (size_t j = 0; j < k; j++)
-        start[e->firms[order[j]].parcel + 1]++;
-    for (size_t p = 0; p < np; p++)
-        start[p + 1] += start[p];
-    for (size_t j = 0; j < k; j++)
-        sorted[start[e->firms[order[j]].parcel]++] = order[j];
-    const pj_layer *pp = ef_layer(e->c, "parcels");
-    int pk = field_of(e->par, pp, "id");
+            v[k++] = (ef_pf){e->firms[f].parcel, f};
+    qsort(v, k, sizeof *v, cmp_pf);
+    int pk = field_of(e->par, ef_layer(e->c, "parcels"), "id");
     GEOSContextHandle_t h = lg_ctx_geos(ctx);
-    for (size_t j = 0; j < k;) {
-        size_t p = (size_t)e->firms[sorted[j]].parcel, m = j;
-        while (m < k && (size_t)e->firms[sorted[m]].parcel == p)
+    for (size_t j = 0, m; j < k; j = m) {
+        size_t p = (size_t)v[j].parcel;
+        for (m = j; m < k && v[m].parcel == v[j].parcel;)
             m++;
         double a = 0;
         GEOSArea_r(h, lg_layer_geom(e->par, p), &a);
         char buf[40], fid[40];
         const char *pid = field_text(e->par, p, pk, buf, sizeof buf);
         snprintf(fid, sizeof fid, "FID %lld", lg_layer_fid(e->par, p));
-        share_parcel(e, sorted + j, m - j, a / LG_M2_PER_MU, pid ? pid : fid);
-        j = m;
+        share_parcel(e, v + j, m - j, a / LG_M2_PER_MU, pid ? pid : fid);
     }
-    free(order), free(start), free(sorted);
+    free(v);
     return LG_OK;
 }
 
@@ -350,7 +353,7 @@ static void own_areas(lg_ctx *ctx, lg_efficiency *e)
 {
     GEOSContextHandle_t h = lg_ctx_geos(ctx);
     for (size_t f = 0; f < e->n; f++) {
-        size_t one = f;
+        ef_pf one = {-1, f};
         double a = 0;
         GEOSArea_r(h, lg_layer_geom(e->ent, e->firms[f].feature), &a);
         share_parcel(e, &one, 1, a / LG_M2_PER_MU, e->firms[f].pub.id);

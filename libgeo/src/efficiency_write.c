@@ -223,11 +223,15 @@ static lg_status firm_sheet(lg_ctx *ctx, const lg_efficiency *e, sheet *s)
  * is the land-weighted mean of the rated firms'. */
 typedef struct pagg {
     double firms, land, tax, tax_land, wscore, wland, best_land;
-    long best; /* firm index */
+    long best;     /* firm index */
+    char list[32]; /* the firms' classes, "A,T" (cut when very many) */
 } pagg;
 
 static void parcel_add(pagg *a, const lg_eff_firm *f, size_t i)
 {
+    size_t len = strlen(a->list);
+    if (len + strlen(f->cls) + 2 < sizeof a->list)
+        snprintf(a->list + len, sizeof a->list - len, "%s%s", len ? "," : "", f->cls);
     double land = isfinite(f->input[LG_EFF_LAND]) ? f->input[LG_EFF_LAND] : 0;
     a->firms++;
     a->land += land;
@@ -256,9 +260,12 @@ static lg_status parcel_sheet(lg_ctx *ctx, const lg_efficiency *e, sheet *s)
     for (size_t p = 0; p < np; p++)
         a[p].best = -1;
     size_t rows = 0;
-    for (size_t i = 0; i < e->n; i++)
-        if (e->firms[i].parcel >= 0)
-            rows += a[e->firms[i].parcel].firms == 0, parcel_add(&a[e->firms[i].parcel], &e->firms[i].pub, i);
+    for (size_t i = 0; i < e->n; i++) {
+        pagg *pa = e->firms[i].parcel >= 0 ? &a[e->firms[i].parcel] : NULL;
+        rows += pa && pa->firms == 0;
+        if (pa)
+            parcel_add(pa, &e->firms[i].pub, i);
+    }
     s->cells = lg_calloc(ctx, (rows ? rows : 1) * 2, sizeof *s->cells);
     s->own = lg_calloc(ctx, rows ? rows : 1, sizeof *s->own);
     lg_status st = s->cells && s->own ? lg_table_set_rows(ctx, s->t, rows) : LG_ERR_NOMEM;
@@ -268,7 +275,7 @@ static lg_status parcel_sheet(lg_ctx *ctx, const lg_efficiency *e, sheet *s)
     for (size_t p = 0; st == LG_OK && p < np; p++) {
         if (!a[p].firms)
             continue;
-        char buf[40], list[256] = "";
+        char buf[40];
         const char *id = pk >= 0 ? lg_layer_text(e->par, p, (size_t)pk) : NULL;
         double x;
         if (!id && pk >= 0 && lg_layer_number(e->par, p, (size_t)pk, &x))
@@ -279,12 +286,8 @@ static lg_status parcel_sheet(lg_ctx *ctx, const lg_efficiency *e, sheet *s)
                       lg_ratio(a[p].tax, a[p].tax_land)};
         for (size_t c = 0; c < 5; c++)
             lg_table_set(s->t, r, c, v[c]);
-        for (size_t i = 0; i < e->n; i++)
-            if (e->firms[i].parcel == (long)p && strlen(list) + 8 < sizeof list)
-                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? "," : "",
-                         e->firms[i].pub.cls);
         s->cells[2 * r] = e->firms[a[p].best].pub.cls;
-        s->cells[2 * r + 1] = s->own[s->nown++] = strdup(list);
+        s->cells[2 * r + 1] = s->own[s->nown++] = strdup(a[p].list);
         r++;
     }
     free(a);
