@@ -16,6 +16,7 @@ static const struct {
     {"screen", cmd_screen, "screen project sites against the control lines (三线占用)"},
     {"validate", cmd_validate, "check a project file and its target sets without running it"},
     {"evaluate", cmd_evaluate, "evaluate a plan: indicators per zone against their targets"},
+    {"efficiency", cmd_efficiency, "亩均效益: score and class enterprises, aggregate per zone"},
 };
 
 static void usage(FILE *out)

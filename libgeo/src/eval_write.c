@@ -15,6 +15,7 @@
 #include "eval_internal.h"
 #include "gpkg_write.h"
 #include "measure_internal.h"
+#include "out_dir.h"
 
 static const char *const OUT_FILES[] = {"indicators.csv", "indicators.json", "results.gpkg",
                                         "report.md"};
@@ -42,23 +43,6 @@ static const char *status_zh(lg_target_status s)
 /* ------------------------------------------------------------------ */
 /* CSV                                                                 */
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!s)
-        s = "";
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-}
-
 static int write_csv(const lg_evaluation *ev, const char *path)
 {
     FILE *f = fopen(path, "wb");
@@ -69,7 +53,7 @@ static int write_csv(const lg_evaluation *ev, const char *path)
         "target_id", "compare", "target", "target_min", "target_max", "status", "gap",
         "gap_rel_pct", "binding", "year", "baseline_year", "baseline", "reason", "variant",
         "source_document", "source_section", "source_text", "note"};
-    fputs("\xEF\xBB\xBF", f); /* BOM: Excel then reads UTF-8 */
+    fputs(LG_CSV_BOM, f);
     for (size_t i = 0; i < sizeof H / sizeof H[0]; i++)
         fprintf(f, "%s%s", i ? "," : "", H[i]);
     fputs("\r\n", f);
@@ -89,7 +73,7 @@ static int write_csv(const lg_evaluation *ev, const char *path)
         for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {
             if (c)
                 fputc(',', f);
-            csv_field(f, cells[c]);
+            lg_csv_field(f, cells[c]);
         }
         fputs("\r\n", f);
     }
@@ -100,15 +84,8 @@ static int write_csv(const lg_evaluation *ev, const char *path)
 /* ------------------------------------------------------------------ */
 /* JSON                                                                */
 
-static json_object *jnum(double v)
-{
-    if (!isfinite(v))
-        return NULL;
-    char buf[40];
-    return json_object_new_double_s(v, lg_number_text(buf, sizeof buf, v));
-}
-
-static json_object *jstr(const char *s) { return s ? json_object_new_string(s) : NULL; }
+#define jnum lg_json_number
+#define jstr lg_json_string
 
 static json_object *row_json(const lg_eval_row *r)
 {
@@ -382,78 +359,17 @@ static int write_report(const lg_evaluation *ev, const char *path)
 
 #define NOUT (sizeof OUT_FILES / sizeof OUT_FILES[0])
 
-static void remove_tmp_dir(const char *tmp)
-{
-    char p[4400];
-    for (size_t i = 0; i < NOUT; i++) {
-        snprintf(p, sizeof p, "%s/%s", tmp, OUT_FILES[i]);
-        unlink(p);
-        snprintf(p, sizeof p, "%s/old.%s", tmp, OUT_FILES[i]);
-        unlink(p);
-    }
-    rmdir(tmp);
-}
-
-/* Move the new files from tmp into dir, all or nothing: each existing file
- * is first moved aside into tmp (old.NAME); if any step fails, the files
- * moved in are taken back out and the old ones restored. */
-static lg_status move_into_place(lg_ctx *ctx, const char *tmp, const char *dir)
-{
-    char src[4400], dst[4400], old[4400];
-    int aside[NOUT] = {0}, placed[NOUT] = {0};
-    lg_status s = LG_OK;
-    for (size_t i = 0; i < NOUT && s == LG_OK; i++) {
-        snprintf(dst, sizeof dst, "%s/%s", dir, OUT_FILES[i]);
-        snprintf(old, sizeof old, "%s/old.%s", tmp, OUT_FILES[i]);
-        struct stat st;
-        if (lstat(dst, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode) || rename(dst, old) != 0)
-            s = lg_error(ctx, LG_ERR_IO, "%s: cannot replace: %s", dst,
-                         S_ISDIR(st.st_mode) ? "it is a directory" : strerror(errno));
-        else
-            aside[i] = 1;
-    }
-    for (size_t i = 0; i < NOUT && s == LG_OK; i++) {
-        snprintf(src, sizeof src, "%s/%s", tmp, OUT_FILES[i]);
-        snprintf(dst, sizeof dst, "%s/%s", dir, OUT_FILES[i]);
-        if (rename(src, dst) != 0)
-            s = lg_error(ctx, LG_ERR_IO, "cannot rename %s to %s: %s", src, dst,
-                         strerror(errno));
-        else
-            placed[i] = 1;
-    }
-    if (s != LG_OK) {
-        for (size_t i = 0; i < NOUT; i++) {
-            snprintf(dst, sizeof dst, "%s/%s", dir, OUT_FILES[i]);
-            snprintf(old, sizeof old, "%s/old.%s", tmp, OUT_FILES[i]);
-            if (placed[i])
-                unlink(dst);
-            if (aside[i])
-                rename(old, dst);
-        }
-    }
-    return s;
-}
-
 lg_status lg_evaluation_write(lg_ctx *ctx, const lg_evaluation *ev, const char *dir,
                               const char *const *options)
 {
     (void)options;
     if (!ev || !dir)
         return lg_error(ctx, LG_ERR_ARG, "no evaluation or output directory");
-    struct stat st;
-    if (stat(dir, &st) == 0 ? !S_ISDIR(st.st_mode) : mkdir(dir, 0777) != 0)
-        return lg_error(ctx, LG_ERR_IO, "%s: cannot use as output directory: %s", dir,
-                        errno ? strerror(errno) : "not a directory");
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s/.geoplan-%ld.tmp", dir, (long)getpid()) >= (int)sizeof tmp)
-        return lg_error(ctx, LG_ERR_ARG, "%s: path too long", dir);
-    remove_tmp_dir(tmp);
-    if (mkdir(tmp, 0777) != 0)
-        return lg_error(ctx, LG_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
+    lg_status s = lg_outdir_begin(ctx, dir, tmp, sizeof tmp);
+    if (s != LG_OK)
+        return s;
     char path[4400];
-    lg_status s = LG_OK;
     snprintf(path, sizeof path, "%s/indicators.csv", tmp);
     if (write_csv(ev, path) != 0)
         s = lg_error(ctx, LG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
@@ -467,7 +383,7 @@ lg_status lg_evaluation_write(lg_ctx *ctx, const lg_evaluation *ev, const char *
     if (s == LG_OK && write_report(ev, path) != 0)
         s = lg_error(ctx, LG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
     if (s == LG_OK)
-        s = move_into_place(ctx, tmp, dir);
-    remove_tmp_dir(tmp);
+        s = lg_outdir_commit(ctx, tmp, dir, OUT_FILES, NOUT);
+    lg_outdir_cleanup(tmp, OUT_FILES, NOUT);
     return s;
 }

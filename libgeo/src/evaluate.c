@@ -21,8 +21,8 @@ static char *layer_source(const lg_project *p, const pj_layer *l)
 }
 
 /* Open a project layer's header, with an extra WHERE clause (NULL: none). */
-static lg_layer *open_pj_layer(lg_ctx *ctx, const lg_project *p, const pj_layer *l,
-                               const char *extra_where)
+lg_layer *pj_open_layer(lg_ctx *ctx, const lg_project *p, const pj_layer *l,
+                        const char *extra_where)
 {
     char *src = layer_source(p, l);
     char *where = NULL;
@@ -109,7 +109,7 @@ lg_status lg_project_check(lg_ctx *ctx, lg_project *p)
         if (!l->path || l->header)
             continue;
         lg_ctx_clear_error(ctx);
-        l->header = open_pj_layer(ctx, p, l, NULL);
+        l->header = pj_open_layer(ctx, p, l, NULL);
         if (!l->header) {
             pj_error(p, &l->pos, "layer '%s': %s", l->name, lg_ctx_errmsg(ctx));
             continue;
@@ -275,6 +275,18 @@ void ev_binding_free(ev_binding *b)
     memset(b, 0, sizeof *b);
 }
 
+lg_zones *pj_level_zones(lg_ctx *ctx, const lg_project *p, const pj_level *lv,
+                         const lg_layer *zl)
+{
+    const pj_layer *l = pj_find_layer(p, lv->layer);
+    const char *idf = lv->id_field ? pj_field(l, lv->id_field)
+                                   : (has_field(zl, pj_field(l, "id")) ? pj_field(l, "id") : NULL);
+    const char *nmf = lv->name_field ? pj_field(l, lv->name_field)
+                                     : (has_field(zl, pj_field(l, "name")) ? pj_field(l, "name")
+                                                                          : NULL);
+    return lg_zones_new(ctx, zl, idf, nmf);
+}
+
 /* ------------------------------------------------------------------ */
 /* Evaluation                                                          */
 
@@ -365,7 +377,7 @@ static ev_unit *unit_for(lg_ctx *ctx, lg_evaluation *ev, const pj_layer *pl, con
         free(keep);
         u->where = u->layer ? strdup(where) : NULL;
     } else {
-        u->layer = open_pj_layer(ctx, ev->p, pl, NULL);
+        u->layer = pj_open_layer(ctx, ev->p, pl, NULL);
     }
     if (!u->layer || (where && !u->where)) {
         lg_layer_close(ctx, u->layer);
@@ -802,14 +814,8 @@ lg_evaluation *lg_project_evaluate(lg_ctx *ctx, lg_project *p, const char *const
 
     for (size_t li = 0; li < nl; li++) {
         const pj_level *lv = &p->levels[li];
-        pj_layer *l = pj_find_layer(p, lv->layer);
-        lg_layer *zl = unit_layer(ev, l, NULL);
-        const char *idf = lv->id_field ? pj_field(l, lv->id_field)
-                                       : (has_field(zl, pj_field(l, "id")) ? pj_field(l, "id") : NULL);
-        const char *nmf = lv->name_field ? pj_field(l, lv->name_field)
-                                         : (has_field(zl, pj_field(l, "name")) ? pj_field(l, "name")
-                                                                              : NULL);
-        ev->zones[li] = zl ? lg_zones_new(ctx, zl, idf, nmf) : NULL;
+        lg_layer *zl = unit_layer(ev, pj_find_layer(p, lv->layer), NULL);
+        ev->zones[li] = zl ? pj_level_zones(ctx, p, lv, zl) : NULL;
         if (!ev->zones[li])
             return lg_evaluation_free(ctx, ev);
     }

@@ -165,6 +165,28 @@ static OGRGeometryH to_ogr(gpkg_writer *gw, const GEOSGeometry *g, OGRwkbGeometr
  * values go in a table without geometry). */
 int lg_gpkg_write_table(gpkg_writer *gw, const char *name, const lg_table *t, int with_geom)
 {
+    return lg_gpkg_write_table_text(gw, name, t, with_geom, NULL, 0, NULL);
+}
+
+/* id, name, then the text columns: ntext + 2 String fields. */
+static int create_text_fields(gpkg_writer *gw, OGRLayerH L, const char *const *text_names,
+                              size_t ntext)
+{
+    for (size_t k = 0; k < ntext + 2; k++) {
+        OGRFieldDefnH f = OGR_Fld_Create(k == 0 ? "id" : k == 1 ? "name" : text_names[k - 2],
+                                         OFTString);
+        OGRErr e = OGR_L_CreateField(L, f, TRUE);
+        OGR_Fld_Destroy(f);
+        if (e != OGRERR_NONE)
+            return gw_fail(gw, "cannot create a field");
+    }
+    return 0;
+}
+
+int lg_gpkg_write_table_text(gpkg_writer *gw, const char *name, const lg_table *t,
+                             int with_geom, const char *const *text_names, size_t ntext,
+                             const char *const *cells)
+{
     int has_geom = 0;
     OGRwkbGeometryType type = with_geom ? layer_geom_type(gw, t, &has_geom) : wkbNone;
     if (with_geom && !has_geom && !strcmp(name, "zones"))
@@ -185,14 +207,7 @@ int lg_gpkg_write_table(gpkg_writer *gw, const char *name, const lg_table *t, in
         lg_error(gw->ctx, LG_ERR_NOMEM, "out of memory");
         return -1;
     }
-    int rc = 0;
-    const char *fixed[] = {"id", "name"};
-    for (size_t k = 0; k < 2 && !rc; k++) {
-        OGRFieldDefnH f = OGR_Fld_Create(fixed[k], OFTString);
-        if (OGR_L_CreateField(L, f, TRUE) != OGRERR_NONE)
-            rc = gw_fail(gw, "cannot create a field");
-        OGR_Fld_Destroy(f);
-    }
+    int rc = create_text_fields(gw, L, text_names, ntext);
     for (size_t c = 0; c < nc && !rc; c++) {
         names[c] = safe_field_name(lg_table_column_name(t, c), names, c);
         if (!names[c]) {
@@ -213,12 +228,19 @@ int lg_gpkg_write_table(gpkg_writer *gw, const char *name, const lg_table *t, in
         OGRFeatureH F = OGR_F_Create(defn);
         OGR_F_SetFieldString(F, 0, lg_table_row_id(t, i));
         OGR_F_SetFieldString(F, 1, lg_table_row_name(t, i));
+        for (size_t k = 0; k < ntext; k++) {
+            const char *s = cells[i * ntext + k];
+            if (s)
+                OGR_F_SetFieldString(F, (int)(k + 2), s);
+            else
+                OGR_F_SetFieldNull(F, (int)(k + 2));
+        }
         for (size_t c = 0; c < nc; c++) {
             double v = lg_table_value(t, i, c);
             if (isfinite(v))
-                OGR_F_SetFieldDouble(F, (int)c + 2, v);
+                OGR_F_SetFieldDouble(F, (int)(c + ntext + 2), v);
             else
-                OGR_F_SetFieldNull(F, (int)c + 2);
+                OGR_F_SetFieldNull(F, (int)(c + ntext + 2));
         }
         const GEOSGeometry *g = type != wkbNone ? lg_table_row_geom(t, i) : NULL;
         if (g) {

@@ -14,6 +14,12 @@ gpkg_writer *lg_gpkg_begin(lg_ctx *ctx, const char *path, const char *crs_wkt);
  * unit in the alternative name), the rows' geometries when with_geom.
  * 0, or -1 with the context's error set. */
 int lg_gpkg_write_table(gpkg_writer *gw, const char *name, const lg_table *t, int with_geom);
+/* The same with text columns after id and name: `ntext` columns named
+ * text_names (safe GeoPackage names, not clashing with the table's), and
+ * cells[row * ntext + k] their values (NULL: no value). */
+int lg_gpkg_write_table_text(gpkg_writer *gw, const char *name, const lg_table *t,
+                             int with_geom, const char *const *text_names, size_t ntext,
+                             const char *const *cells);
 /* An attribute table of key/value text rows. */
 int lg_gpkg_write_kv(gpkg_writer *gw, const char *name, const char *const *keys,
                      const char *const *values, size_t n);

@@ -142,7 +142,7 @@ const char *pj_field(const pj_layer *l, const char *logical)
 }
 
 /* Grow an array of structs by one zeroed element; NULL when out of memory. */
-static void *grow(void **arr, size_t *n, size_t size)
+void *pj_grow(void **arr, size_t *n, size_t size)
 {
     void *v = realloc(*arr, (*n + 1) * size);
     if (!v)
@@ -157,21 +157,16 @@ static void *grow(void **arr, size_t *n, size_t size)
 /* ------------------------------------------------------------------ */
 /* Reading nodes                                                       */
 
-typedef struct rd {
-    lg_project *p;
-    yd_doc *d;
-    const char *file; /* owned by the project */
-    const char *set;  /* target-set id while reading one; NULL for the project */
-} rd;
+typedef pj_reader rd;
 
-static pj_pos pos_of(const rd *r, const yd_node *n)
+pj_pos pj_pos_of(const rd *r, const yd_node *n)
 {
     pj_pos pos = {r->file, yd_line(n), yd_col(n)};
     return pos;
 }
 
 /* Report keys that appear twice in mapping n. */
-static void check_dups(rd *r, yd_node *n, const char *what)
+void pj_check_dups(rd *r, yd_node *n, const char *what)
 {
     size_t m = yd_map_size(n);
     for (size_t i = 0; i < m; i++) {
@@ -180,7 +175,7 @@ static void check_dups(rd *r, yd_node *n, const char *what)
         for (size_t j = 0; k && j < i; j++) {
             const char *prev = yd_map_key(r->d, n, j, NULL);
             if (prev && strcmp(prev, k) == 0) {
-                pj_pos pos = pos_of(r, kn);
+                pj_pos pos = pj_pos_of(r, kn);
                 pj_error(r->p, &pos, "duplicate key '%s' in %s", k, what);
                 break;
             }
@@ -189,9 +184,9 @@ static void check_dups(rd *r, yd_node *n, const char *what)
 }
 
 /* Check that every key of mapping n is in `known`; report the others. */
-static void check_keys(rd *r, yd_node *n, const char *what, const char *const *known)
+void pj_check_keys(rd *r, yd_node *n, const char *what, const char *const *known)
 {
-    check_dups(r, n, what);
+    pj_check_dups(r, n, what);
     size_t m = yd_map_size(n);
     for (size_t i = 0; i < m; i++) {
         yd_node *kn;
@@ -205,7 +200,7 @@ static void check_keys(rd *r, yd_node *n, const char *what, const char *const *k
                 size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s%s", j ? ", " : "", known[j]);
             }
-            pj_pos pos = pos_of(r, kn);
+            pj_pos pos = pj_pos_of(r, kn);
             pj_error(r->p, &pos, "unknown key '%s' in %s; expected one of: %s", k ? k : "?",
                      what, list);
         }
@@ -213,55 +208,55 @@ static void check_keys(rd *r, yd_node *n, const char *what, const char *const *k
 }
 
 /* A scalar's text, owned by the project; NULL (with an error) otherwise. */
-static const char *text_of(rd *r, yd_node *n, const char *what)
+const char *pj_text_of(rd *r, yd_node *n, const char *what)
 {
     const char *t = yd_text(n);
     if (!t) {
-        pj_pos pos = pos_of(r, n);
+        pj_pos pos = pj_pos_of(r, n);
         pj_error(r->p, &pos, "%s: expected text, found %s", what, yd_kind(n));
         return NULL;
     }
     return pj_str(r->p, t);
 }
 
-static int number_of(rd *r, yd_node *n, const char *what, double *out)
+int pj_number_of(rd *r, yd_node *n, const char *what, double *out)
 {
     if (yd_number(n, out))
         return 1;
-    pj_pos pos = pos_of(r, n);
+    pj_pos pos = pj_pos_of(r, n);
     pj_error(r->p, &pos, "%s: expected a number, found %s%s%s%s", what, yd_kind(n),
              yd_text(n) ? " '" : "", yd_text(n) ? yd_text(n) : "", yd_text(n) ? "'" : "");
     return 0;
 }
 
-static int int_of(rd *r, yd_node *n, const char *what, int *out)
+int pj_int_of(rd *r, yd_node *n, const char *what, int *out)
 {
     long v;
     if (yd_int(n, &v) && v >= INT_MIN && v <= INT_MAX) {
         *out = (int)v;
         return 1;
     }
-    pj_pos pos = pos_of(r, n);
+    pj_pos pos = pj_pos_of(r, n);
     pj_error(r->p, &pos, "%s: expected a whole number, found %s", what,
              yd_text(n) ? yd_text(n) : yd_kind(n));
     return 0;
 }
 
-static int bool_of(rd *r, yd_node *n, const char *what, int *out)
+int pj_bool_of(rd *r, yd_node *n, const char *what, int *out)
 {
     if (yd_bool(n, out))
         return 1;
-    pj_pos pos = pos_of(r, n);
+    pj_pos pos = pj_pos_of(r, n);
     pj_error(r->p, &pos, "%s: expected true or false, found %s", what,
              yd_text(n) ? yd_text(n) : yd_kind(n));
     return 0;
 }
 
-static int need_map(rd *r, yd_node *n, const char *what)
+int pj_need_map(rd *r, yd_node *n, const char *what)
 {
     if (yd_is_map(n))
         return 1;
-    pj_pos pos = pos_of(r, n);
+    pj_pos pos = pj_pos_of(r, n);
     pj_error(r->p, &pos, "%s: expected a mapping (key: value lines), found %s", what,
              yd_kind(n));
     return 0;
@@ -277,7 +272,7 @@ static const char *joined_of(rd *r, yd_node *n, const char *what)
         return pj_str(r->p, yd_text(n));
     }
     if (!yd_is_seq(n)) {
-        pj_pos pos = pos_of(r, n);
+        pj_pos pos = pj_pos_of(r, n);
         pj_error(r->p, &pos, "%s: expected a value or a list of values, found %s", what,
                  yd_kind(n));
         return NULL;
@@ -286,7 +281,7 @@ static const char *joined_of(rd *r, yd_node *n, const char *what)
     for (size_t i = 0; i < m; i++) {
         const char *t = yd_text(yd_seq_item(r->d, n, i));
         if (!t) {
-            pj_pos pos = pos_of(r, yd_seq_item(r->d, n, i));
+            pj_pos pos = pj_pos_of(r, yd_seq_item(r->d, n, i));
             pj_error(r->p, &pos, "%s: list items must be plain values", what);
             return NULL;
         }
@@ -365,42 +360,42 @@ static char *canon(yd_doc *d, yd_node *n, int depth)
 static void read_title(rd *r, yd_node *n, const char **zh, const char **en)
 {
     if (yd_is_scalar(n)) {
-        *zh = text_of(r, n, "title");
+        *zh = pj_text_of(r, n, "title");
         return;
     }
-    if (!need_map(r, n, "title"))
+    if (!pj_need_map(r, n, "title"))
         return;
     static const char *const known[] = {"zh", "en", NULL};
-    check_keys(r, n, "title", known);
+    pj_check_keys(r, n, "title", known);
     yd_node *v;
     if ((v = yd_map_get(r->d, n, "zh")))
-        *zh = text_of(r, v, "title.zh");
+        *zh = pj_text_of(r, v, "title.zh");
     if ((v = yd_map_get(r->d, n, "en")))
-        *en = text_of(r, v, "title.en");
+        *en = pj_text_of(r, v, "title.en");
 }
 
 static void read_input(rd *r, const char *slot, yd_node *n, pj_input *in)
 {
     memset(in, 0, sizeof *in);
     in->slot = pj_str(r->p, slot);
-    in->pos = pos_of(r, n);
+    in->pos = pj_pos_of(r, n);
     if (yd_is_scalar(n)) {
-        in->role = text_of(r, n, "input role");
+        in->role = pj_text_of(r, n, "input role");
         return;
     }
-    if (!need_map(r, n, "input"))
+    if (!pj_need_map(r, n, "input"))
         return;
     static const char *const known[] = {"role", "select", "optional", NULL};
-    check_keys(r, n, "an input", known);
+    pj_check_keys(r, n, "an input", known);
     yd_node *v;
     if ((v = yd_map_get(r->d, n, "role")))
-        in->role = text_of(r, v, "role");
+        in->role = pj_text_of(r, v, "role");
     else
         pj_error(r->p, &in->pos, "input '%s' has no role (expected role: NAME)", slot);
     if ((v = yd_map_get(r->d, n, "optional")))
-        bool_of(r, v, "optional", &in->optional);
-    if ((v = yd_map_get(r->d, n, "select")) && need_map(r, v, "select")) {
-        check_dups(r, v, "select");
+        pj_bool_of(r, v, "optional", &in->optional);
+    if ((v = yd_map_get(r->d, n, "select")) && pj_need_map(r, v, "select")) {
+        pj_check_dups(r, v, "select");
         size_t m = yd_map_size(v);
         in->sel = calloc(m ? m : 1, sizeof *in->sel);
         for (size_t i = 0; in->sel && i < m; i++) {
@@ -411,7 +406,7 @@ static void read_input(rd *r, const char *slot, yd_node *n, pj_input *in)
             s->values = calloc(k, sizeof *s->values);
             for (size_t j = 0; s->values && j < k; j++) {
                 yd_node *e = yd_is_seq(vals) ? yd_seq_item(r->d, vals, j) : vals;
-                const char *t = text_of(r, e, "select value");
+                const char *t = pj_text_of(r, e, "select value");
                 if (t)
                     s->values[s->n++] = t;
             }
@@ -433,22 +428,22 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
 {
     static const char *const known[] = {"title", "kernel", "inputs", "params", "column",
                                         "unit",  "note",   "reason", NULL};
-    check_keys(r, n, "an indicator", known);
+    pj_check_keys(r, n, "an indicator", known);
     yd_node *v;
     if ((v = yd_map_get(r->d, n, "title")))
         read_title(r, v, &ind->title_zh, &ind->title_en);
     if ((v = yd_map_get(r->d, n, "kernel")))
-        ind->kernel = text_of(r, v, "kernel"), ind->kernel_pos = pos_of(r, v);
+        ind->kernel = pj_text_of(r, v, "kernel"), ind->kernel_pos = pj_pos_of(r, v);
     if ((v = yd_map_get(r->d, n, "column")))
-        ind->column = text_of(r, v, "column"), ind->column_pos = pos_of(r, v);
+        ind->column = pj_text_of(r, v, "column"), ind->column_pos = pj_pos_of(r, v);
     if ((v = yd_map_get(r->d, n, "unit")))
-        ind->unit = text_of(r, v, "unit"), ind->unit_pos = pos_of(r, v);
+        ind->unit = pj_text_of(r, v, "unit"), ind->unit_pos = pj_pos_of(r, v);
     if ((v = yd_map_get(r->d, n, "note")))
-        ind->note = text_of(r, v, "note");
+        ind->note = pj_text_of(r, v, "note");
     if ((v = yd_map_get(r->d, n, "reason")))
-        ind->reason = text_of(r, v, "reason");
-    if ((v = yd_map_get(r->d, n, "inputs")) && need_map(r, v, "inputs")) {
-        check_dups(r, v, "inputs");
+        ind->reason = pj_text_of(r, v, "reason");
+    if ((v = yd_map_get(r->d, n, "inputs")) && pj_need_map(r, v, "inputs")) {
+        pj_check_dups(r, v, "inputs");
         for (size_t i = 0; i < yd_map_size(v); i++) {
             const char *slot = yd_map_key(r->d, v, i, NULL);
             pj_input in;
@@ -460,7 +455,7 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
                 free_inputs(&ind->inputs[j], 1);
                 ind->inputs[j] = in;
             } else {
-                pj_input *e = grow((void **)&ind->inputs, &ind->ninputs, sizeof *e);
+                pj_input *e = pj_grow((void **)&ind->inputs, &ind->ninputs, sizeof *e);
                 if (e)
                     *e = in;
                 else
@@ -468,8 +463,8 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
             }
         }
     }
-    if ((v = yd_map_get(r->d, n, "params")) && need_map(r, v, "params")) {
-        check_dups(r, v, "params");
+    if ((v = yd_map_get(r->d, n, "params")) && pj_need_map(r, v, "params")) {
+        pj_check_dups(r, v, "params");
         for (size_t i = 0; i < yd_map_size(v); i++) {
             const char *key = pj_str(r->p, yd_map_key(r->d, v, i, NULL));
             yd_node *val = yd_map_value(r->d, v, i);
@@ -480,11 +475,11 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
             while (j < ind->nparams && strcmp(ind->params[j].key, key) != 0)
                 j++;
             pj_kv *e = j < ind->nparams ? &ind->params[j]
-                                        : grow((void **)&ind->params, &ind->nparams, sizeof *e);
+                                        : pj_grow((void **)&ind->params, &ind->nparams, sizeof *e);
             if (e) {
                 e->key = key;
                 e->value = value;
-                e->pos = pos_of(r, val);
+                e->pos = pj_pos_of(r, val);
             }
         }
     }
@@ -492,15 +487,15 @@ static void apply_indicator(rd *r, yd_node *n, pj_indicator *ind)
 
 static void read_indicators(rd *r, yd_node *n)
 {
-    if (!need_map(r, n, "indicators"))
+    if (!pj_need_map(r, n, "indicators"))
         return;
-    check_dups(r, n, "indicators");
+    pj_check_dups(r, n, "indicators");
     for (size_t i = 0; i < yd_map_size(n); i++) {
         yd_node *kn;
         const char *id = yd_map_key(r->d, n, i, &kn);
         yd_node *def = yd_map_value(r->d, n, i);
-        pj_pos pos = pos_of(r, kn);
-        if (!id || !need_map(r, def, "indicator"))
+        pj_pos pos = pj_pos_of(r, kn);
+        if (!id || !pj_need_map(r, def, "indicator"))
             continue;
         int okid = (*id >= 'a' && *id <= 'z');
         for (const char *c = id; *c; c++)
@@ -526,7 +521,7 @@ static void read_indicators(rd *r, yd_node *n)
             continue;
         }
         if (!ind) {
-            ind = grow((void **)&r->p->inds, &r->p->ninds, sizeof *ind);
+            ind = pj_grow((void **)&r->p->inds, &r->p->ninds, sizeof *ind);
             if (!ind) {
                 free(c);
                 return;
@@ -570,77 +565,77 @@ static void apply_target(rd *r, yd_node *n, pj_target *t)
     static const char *const known[] = {"id",   "indicator", "level",    "zone",   "compare",
                                         "value", "min",      "max",      "tolerance", "unit",
                                         "year", "baseline",  "binding",  "source", "note", NULL};
-    check_keys(r, n, "a target", known);
+    pj_check_keys(r, n, "a target", known);
     yd_node *v;
     if ((v = yd_map_get(r->d, n, "indicator")))
-        t->indicator = text_of(r, v, "indicator");
+        t->indicator = pj_text_of(r, v, "indicator");
     if ((v = yd_map_get(r->d, n, "level")))
-        t->level = text_of(r, v, "level");
+        t->level = pj_text_of(r, v, "level");
     if ((v = yd_map_get(r->d, n, "zone")))
-        t->zone = text_of(r, v, "zone");
+        t->zone = pj_text_of(r, v, "zone");
     if ((v = yd_map_get(r->d, n, "unit")))
-        t->unit = text_of(r, v, "unit");
+        t->unit = pj_text_of(r, v, "unit");
     if ((v = yd_map_get(r->d, n, "note")))
-        t->note = text_of(r, v, "note");
+        t->note = pj_text_of(r, v, "note");
     if ((v = yd_map_get(r->d, n, "compare"))) {
         t->cmp = parse_cmp(yd_text(v));
         if (t->cmp == CMP_NONE) {
-            pj_pos pos = pos_of(r, v);
+            pj_pos pos = pj_pos_of(r, v);
             pj_error(r->p, &pos, "compare: '%s' is not a comparison; expected one of >=, >, "
                                  "<=, <, =, approx, range, report",
                      yd_text(v) ? yd_text(v) : yd_kind(v));
         }
     }
     if ((v = yd_map_get(r->d, n, "value")))
-        number_of(r, v, "value", &t->value);
+        pj_number_of(r, v, "value", &t->value);
     if ((v = yd_map_get(r->d, n, "min")))
-        number_of(r, v, "min", &t->min);
+        pj_number_of(r, v, "min", &t->min);
     if ((v = yd_map_get(r->d, n, "max")))
-        number_of(r, v, "max", &t->max);
-    if ((v = yd_map_get(r->d, n, "tolerance")) && number_of(r, v, "tolerance", &t->tolerance) &&
+        pj_number_of(r, v, "max", &t->max);
+    if ((v = yd_map_get(r->d, n, "tolerance")) && pj_number_of(r, v, "tolerance", &t->tolerance) &&
         !(t->tolerance >= 0 && t->tolerance < 1)) {
-        pj_pos pos = pos_of(r, v);
+        pj_pos pos = pj_pos_of(r, v);
         pj_error(r->p, &pos, "tolerance: %g is not a relative tolerance (expected 0 to 1, e.g. "
                              "0.05 for ±5 %%)", t->tolerance);
     }
     if ((v = yd_map_get(r->d, n, "year")))
-        int_of(r, v, "year", &t->year);
+        pj_int_of(r, v, "year", &t->year);
     if ((v = yd_map_get(r->d, n, "binding")))
-        bool_of(r, v, "binding", &t->binding);
-    if ((v = yd_map_get(r->d, n, "baseline")) && need_map(r, v, "baseline")) {
+        pj_bool_of(r, v, "binding", &t->binding);
+    if ((v = yd_map_get(r->d, n, "baseline")) && pj_need_map(r, v, "baseline")) {
         static const char *const bk[] = {"year", "value", NULL};
-        check_keys(r, v, "baseline", bk);
+        pj_check_keys(r, v, "baseline", bk);
         yd_node *w;
         if ((w = yd_map_get(r->d, v, "year")))
-            int_of(r, w, "baseline.year", &t->baseline_year);
+            pj_int_of(r, w, "baseline.year", &t->baseline_year);
         if ((w = yd_map_get(r->d, v, "value")))
-            number_of(r, w, "baseline.value", &t->baseline);
+            pj_number_of(r, w, "baseline.value", &t->baseline);
     }
-    if ((v = yd_map_get(r->d, n, "source")) && need_map(r, v, "source")) {
+    if ((v = yd_map_get(r->d, n, "source")) && pj_need_map(r, v, "source")) {
         static const char *const sk[] = {"document", "section", "text", NULL};
-        check_keys(r, v, "source", sk);
+        pj_check_keys(r, v, "source", sk);
         yd_node *w;
         if ((w = yd_map_get(r->d, v, "document")))
-            t->doc = text_of(r, w, "source.document");
+            t->doc = pj_text_of(r, w, "source.document");
         if ((w = yd_map_get(r->d, v, "section")))
-            t->section = text_of(r, w, "source.section");
+            t->section = pj_text_of(r, w, "source.section");
         if ((w = yd_map_get(r->d, v, "text")))
-            t->text = text_of(r, w, "source.text");
+            t->text = pj_text_of(r, w, "source.text");
     }
 }
 
 static void read_targets(rd *r, yd_node *n, const tdefaults *def)
 {
     if (!yd_is_seq(n)) {
-        pj_pos pos = pos_of(r, n);
+        pj_pos pos = pj_pos_of(r, n);
         pj_error(r->p, &pos, "targets: expected a list (lines starting with '- '), found %s",
                  yd_kind(n));
         return;
     }
     for (size_t i = 0; i < yd_seq_size(n); i++) {
         yd_node *e = yd_seq_item(r->d, n, i);
-        pj_pos pos = pos_of(r, e);
-        if (!need_map(r, e, "target"))
+        pj_pos pos = pj_pos_of(r, e);
+        if (!pj_need_map(r, e, "target"))
             continue;
         yd_node *idn = yd_map_get(r->d, e, "id");
         const char *id = idn ? yd_text(idn) : NULL;
@@ -656,7 +651,7 @@ static void read_targets(rd *r, yd_node *n, const tdefaults *def)
             continue;
         }
         if (!t) {
-            t = grow((void **)&r->p->targets, &r->p->ntargets, sizeof *t);
+            t = pj_grow((void **)&r->p->targets, &r->p->ntargets, sizeof *t);
             if (!t)
                 return;
             t->id = pj_str(r->p, id);
@@ -678,9 +673,9 @@ static void read_targets(rd *r, yd_node *n, const tdefaults *def)
 /* ------------------------------------------------------------------ */
 /* Layers and levels (project only)                                    */
 
-static void read_layers(rd *r, yd_node *n)
+void pj_read_layers(rd *r, yd_node *n)
 {
-    if (!need_map(r, n, "layers"))
+    if (!pj_need_map(r, n, "layers"))
         return;
     static const char *const known[] = {"path",  "layer",   "role",  "encoding", "datum",
                                         "src_crs", "where", "invalid", "fields", NULL};
@@ -688,44 +683,44 @@ static void read_layers(rd *r, yd_node *n)
         yd_node *kn;
         const char *name = yd_map_key(r->d, n, i, &kn);
         yd_node *def = yd_map_value(r->d, n, i);
-        pj_pos pos = pos_of(r, kn);
+        pj_pos pos = pj_pos_of(r, kn);
         if (!name)
             continue;
         if (pj_find_layer(r->p, name)) {
             pj_error(r->p, &pos, "layer '%s' is declared twice", name);
             continue;
         }
-        pj_layer *l = grow((void **)&r->p->layers, &r->p->nlayers, sizeof *l);
+        pj_layer *l = pj_grow((void **)&r->p->layers, &r->p->nlayers, sizeof *l);
         if (!l)
             return;
         l->name = pj_str(r->p, name);
         l->role = l->name;
         l->pos = pos;
         if (yd_is_scalar(def)) { /* short form: name: path */
-            l->path = text_of(r, def, "path");
+            l->path = pj_text_of(r, def, "path");
             continue;
         }
-        if (!need_map(r, def, "layer"))
+        if (!pj_need_map(r, def, "layer"))
             continue;
-        check_keys(r, def, "a layer", known);
+        pj_check_keys(r, def, "a layer", known);
         yd_node *v;
         const char **slots[] = {&l->path,  &l->layer, &l->role,  &l->encoding, &l->datum,
                                 &l->src_crs, &l->where, &l->invalid};
         for (size_t k = 0; k < 8; k++)
             if ((v = yd_map_get(r->d, def, known[k])))
-                *slots[k] = text_of(r, v, known[k]);
+                *slots[k] = pj_text_of(r, v, known[k]);
         if (!l->path)
             pj_error(r->p, &pos, "layer '%s' has no path (expected path: FILE, relative to the "
                                  "project file, or PG:…)", name);
-        if ((v = yd_map_get(r->d, def, "fields")) && need_map(r, v, "fields")) {
-            check_dups(r, v, "fields");
+        if ((v = yd_map_get(r->d, def, "fields")) && pj_need_map(r, v, "fields")) {
+            pj_check_dups(r, v, "fields");
             for (size_t k = 0; k < yd_map_size(v); k++) {
-                pj_kv *f = grow((void **)&l->fields, &l->nfields, sizeof *f);
+                pj_kv *f = pj_grow((void **)&l->fields, &l->nfields, sizeof *f);
                 if (!f)
                     break;
                 f->key = pj_str(r->p, yd_map_key(r->d, v, k, NULL));
-                f->value = text_of(r, yd_map_value(r->d, v, k), "field");
-                f->pos = pos_of(r, yd_map_value(r->d, v, k));
+                f->value = pj_text_of(r, yd_map_value(r->d, v, k), "field");
+                f->pos = pj_pos_of(r, yd_map_value(r->d, v, k));
                 if (!f->value)
                     f->value = f->key;
             }
@@ -733,35 +728,35 @@ static void read_layers(rd *r, yd_node *n)
     }
 }
 
-static void read_levels(rd *r, yd_node *n)
+void pj_read_levels(rd *r, yd_node *n)
 {
-    if (!need_map(r, n, "levels"))
+    if (!pj_need_map(r, n, "levels"))
         return;
-    check_dups(r, n, "levels");
+    pj_check_dups(r, n, "levels");
     static const char *const known[] = {"layer", "id", "name", NULL};
     for (size_t i = 0; i < yd_map_size(n); i++) {
         yd_node *kn;
         const char *name = yd_map_key(r->d, n, i, &kn);
         yd_node *def = yd_map_value(r->d, n, i);
-        pj_pos pos = pos_of(r, kn);
-        if (!name || !need_map(r, def, "level"))
+        pj_pos pos = pj_pos_of(r, kn);
+        if (!name || !pj_need_map(r, def, "level"))
             continue;
-        check_keys(r, def, "a zone level", known);
-        pj_level *lv = grow((void **)&r->p->levels, &r->p->nlevels, sizeof *lv);
+        pj_check_keys(r, def, "a zone level", known);
+        pj_level *lv = pj_grow((void **)&r->p->levels, &r->p->nlevels, sizeof *lv);
         if (!lv)
             return;
         lv->name = pj_str(r->p, name);
         lv->pos = pos;
         yd_node *v;
         if ((v = yd_map_get(r->d, def, "layer")))
-            lv->layer = text_of(r, v, "layer");
+            lv->layer = pj_text_of(r, v, "layer");
         else
             pj_error(r->p, &pos, "zone level '%s' has no layer (expected layer: NAME of a "
                                  "layer under layers:)", name);
         if ((v = yd_map_get(r->d, def, "id")))
-            lv->id_field = text_of(r, v, "id");
+            lv->id_field = pj_text_of(r, v, "id");
         if ((v = yd_map_get(r->d, def, "name")))
-            lv->name_field = text_of(r, v, "name");
+            lv->name_field = pj_text_of(r, v, "name");
     }
 }
 
@@ -774,7 +769,7 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static char *dir_of(const char *path)
+char *pj_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
@@ -828,35 +823,35 @@ static void read_set(rd *r, yd_node *root)
 {
     static const char *const known[] = {"geoplan", "id", "title", "document", "defaults",
                                         "choices", "indicators", "targets", NULL};
-    check_keys(r, root, "a target set", known);
+    pj_check_keys(r, root, "a target set", known);
     yd_node *v;
     if ((v = yd_map_get(r->d, root, "id")))
-        r->set = text_of(r, v, "id");
+        r->set = pj_text_of(r, v, "id");
     if (!r->set) {
-        pj_pos pos = pos_of(r, root);
+        pj_pos pos = pj_pos_of(r, root);
         pj_error(r->p, &pos, "target set has no id (expected id: the document's file name "
                              "without .txt)");
         r->set = pj_str(r->p, r->file);
     }
-    if ((v = yd_map_get(r->d, root, "document")) && need_map(r, v, "document")) {
+    if ((v = yd_map_get(r->d, root, "document")) && pj_need_map(r, v, "document")) {
         static const char *const dk[] = {"number", "issued", "area", "title", NULL};
-        check_keys(r, v, "document", dk);
+        pj_check_keys(r, v, "document", dk);
     }
     if ((v = yd_map_get(r->d, root, "choices")) && !yd_is_seq(v)) {
-        pj_pos pos = pos_of(r, v);
+        pj_pos pos = pj_pos_of(r, v);
         pj_error(r->p, &pos, "choices: expected a list");
     }
     tdefaults def = {0};
-    if ((v = yd_map_get(r->d, root, "defaults")) && need_map(r, v, "defaults")) {
+    if ((v = yd_map_get(r->d, root, "defaults")) && pj_need_map(r, v, "defaults")) {
         static const char *const dk[] = {"level", "zone", "year", NULL};
-        check_keys(r, v, "defaults", dk);
+        pj_check_keys(r, v, "defaults", dk);
         yd_node *w;
         if ((w = yd_map_get(r->d, v, "level")))
-            def.level = text_of(r, w, "defaults.level");
+            def.level = pj_text_of(r, w, "defaults.level");
         if ((w = yd_map_get(r->d, v, "zone")))
-            def.zone = text_of(r, w, "defaults.zone");
+            def.zone = pj_text_of(r, w, "defaults.zone");
         if ((w = yd_map_get(r->d, v, "year")))
-            def.has_year = int_of(r, w, "defaults.year", &def.year);
+            def.has_year = pj_int_of(r, w, "defaults.year", &def.year);
     }
     if ((v = yd_map_get(r->d, root, "indicators")))
         read_indicators(r, v);
@@ -868,17 +863,17 @@ static void read_project(rd *r, yd_node *root)
 {
     static const char *const known[] = {"geoplan", "name",   "crs",        "include",
                                         "layers",  "levels", "indicators", "targets", NULL};
-    check_keys(r, root, "a project", known);
+    pj_check_keys(r, root, "a project", known);
     yd_node *v;
     if ((v = yd_map_get(r->d, root, "name")))
-        r->p->name = text_of(r, v, "name");
+        r->p->name = pj_text_of(r, v, "name");
     if ((v = yd_map_get(r->d, root, "crs")))
-        r->p->crs = text_of(r, v, "crs");
+        r->p->crs = pj_text_of(r, v, "crs");
     if ((v = yd_map_get(r->d, root, "include"))) {
         size_t m = yd_is_seq(v) ? yd_seq_size(v) : 1;
         for (size_t i = 0; i < m; i++) {
             yd_node *e = yd_is_seq(v) ? yd_seq_item(r->d, v, i) : v;
-            pj_pos pos = pos_of(r, e);
+            pj_pos pos = pj_pos_of(r, e);
             const char *name = yd_text(e);
             if (!name) {
                 pj_error(r->p, &pos, "include: expected a target-set id or a YAML file");
@@ -901,9 +896,9 @@ static void read_project(rd *r, yd_node *root)
         }
     }
     if ((v = yd_map_get(r->d, root, "layers")))
-        read_layers(r, v);
+        pj_read_layers(r, v);
     if ((v = yd_map_get(r->d, root, "levels")))
-        read_levels(r, v);
+        pj_read_levels(r, v);
     if ((v = yd_map_get(r->d, root, "indicators")))
         read_indicators(r, v);
     if ((v = yd_map_get(r->d, root, "targets")))
@@ -950,7 +945,7 @@ static void load_file(lg_project *p, const char *path, const pj_pos *from, int w
     if (!root || !yd_is_map(root)) {
         pj_error(p, &top, "expected a mapping with 'geoplan: %s' at the top", want);
     } else if (!kind || strcmp(kind, want) != 0) {
-        pj_pos pos = g ? pos_of(&r, g) : top;
+        pj_pos pos = g ? pj_pos_of(&r, g) : top;
         pj_error(p, &pos, "expected 'geoplan: %s'%s%s%s", want, kind ? ", found '" : "",
                  kind ? kind : "", kind ? "'" : "");
     } else if (want_set) {
@@ -1118,15 +1113,14 @@ static void check_target(lg_project *p, pj_target *t)
     }
 }
 
-static void check_project(lg_project *p)
+void pj_default_levels(lg_project *p)
 {
-    /* default levels: one per layer with role district or street */
     if (p->nlevels == 0) {
         static const char *const lv[] = {"district", "street"};
         for (size_t k = 0; k < 2; k++) {
             int amb;
             pj_layer *l = pj_layer_for_role(p, lv[k], &amb);
-            pj_level *e = l ? grow((void **)&p->levels, &p->nlevels, sizeof *e) : NULL;
+            pj_level *e = l ? pj_grow((void **)&p->levels, &p->nlevels, sizeof *e) : NULL;
             if (e) {
                 e->name = lv[k];
                 e->layer = l->name;
@@ -1134,6 +1128,11 @@ static void check_project(lg_project *p)
             }
         }
     }
+}
+
+static void check_project(lg_project *p)
+{
+    pj_default_levels(p);
     for (size_t i = 0; i < p->nlevels; i++) {
         pj_level *lv = &p->levels[i];
         if (lv->layer && !pj_find_layer(p, lv->layer))
@@ -1169,16 +1168,24 @@ static void add_search(lg_project *p, const char *dir)
         p->nsearch++;
 }
 
-lg_project *lg_project_load(lg_ctx *ctx, const char *path, const char *const *options)
+lg_project *pj_new(lg_ctx *ctx, const char *path)
 {
     lg_project *p = lg_calloc(ctx, 1, sizeof *p);
     if (!p)
         return NULL;
-    char *dir = dir_of(path ? path : "");
+    char *dir = pj_dir_of(path ? path : "");
     p->path = pj_str(p, path ? path : "");
     p->dir = pj_str(p, dir ? dir : ".");
     free(dir);
     p->name = "";
+    return p;
+}
+
+lg_project *lg_project_load(lg_ctx *ctx, const char *path, const char *const *options)
+{
+    lg_project *p = pj_new(ctx, path);
+    if (!p)
+        return NULL;
     add_search(p, p->dir);
     const char *tp = lg_opt(options, "TARGET_PATH");
     if (tp) {

@@ -5,6 +5,7 @@
 
 #include "libgeo/lg_project.h"
 #include "lg_internal.h"
+#include "yaml_doc.h"
 
 /* Where a value was written. */
 typedef struct pj_pos {
@@ -104,6 +105,51 @@ pj_level *pj_find_level(const lg_project *p, const char *name);
 pj_layer *pj_layer_for_role(const lg_project *p, const char *role, int *ambiguous);
 /* A logical field of a layer: its mapping, else the name itself. */
 const char *pj_field(const pj_layer *l, const char *logical);
+
+/* An empty project (no file read): path and directory set.  NULL when
+ * out of memory (recorded in ctx). */
+lg_project *pj_new(lg_ctx *ctx, const char *path);
+/* The directory part of a path ("." when none); malloc'd. */
+char *pj_dir_of(const char *path);
+/* Grow an array of structs by one zeroed element; NULL when out of memory. */
+void *pj_grow(void **arr, size_t *n, size_t size);
+/* Without levels: one per layer with role district or street. */
+void pj_default_levels(lg_project *p);
+
+/* ---- reading YAML into a project (project.c); efficiency configs use
+ * the same readers, so their messages read the same ---- */
+typedef struct pj_reader {
+    lg_project *p;
+    yd_doc *d;
+    const char *file; /* owned by the project */
+    const char *set;  /* target-set id while reading one; NULL for the project */
+} pj_reader;
+pj_pos pj_pos_of(const pj_reader *r, const yd_node *n);
+/* Report duplicate keys of mapping n; pj_check_keys also every key not
+ * in `known` (NULL-terminated), listing the known ones. */
+void pj_check_dups(pj_reader *r, yd_node *n, const char *what);
+void pj_check_keys(pj_reader *r, yd_node *n, const char *what, const char *const *known);
+/* Scalars: the value (text owned by the project), or an error naming
+ * `what` and what was found (NULL / 0). */
+const char *pj_text_of(pj_reader *r, yd_node *n, const char *what);
+int pj_number_of(pj_reader *r, yd_node *n, const char *what, double *out);
+int pj_int_of(pj_reader *r, yd_node *n, const char *what, int *out);
+int pj_bool_of(pj_reader *r, yd_node *n, const char *what, int *out);
+int pj_need_map(pj_reader *r, yd_node *n, const char *what);
+/* layers: and levels: of a project file. */
+void pj_read_layers(pj_reader *r, yd_node *n);
+void pj_read_levels(pj_reader *r, yd_node *n);
+
+/* ---- layers and zones of a project (evaluate.c) ---- */
+/* Open a project layer's header (not loaded), with an extra WHERE clause
+ * (NULL: none).  NULL on failure (context's error set). */
+lg_layer *pj_open_layer(lg_ctx *ctx, const lg_project *p, const pj_layer *l,
+                        const char *extra_where);
+/* The zones of a level from its loaded layer: the level's id and name
+ * fields, else the layer's mapped id/name fields, else lg_zones_new's
+ * defaults. */
+lg_zones *pj_level_zones(lg_ctx *ctx, const lg_project *p, const pj_level *lv,
+                         const lg_layer *zl);
 
 /* ---- kernels as the project sees them ---- */
 typedef struct pj_kernel {

@@ -8,6 +8,7 @@
 #include "libgeo/lg_context.h"
 #include "libgeo/lg_crs.h"
 #include "libgeo/lg_datum.h"
+#include "libgeo/lg_efficiency.h"
 #include "libgeo/lg_encoding.h"
 #include "libgeo/lg_land.h"
 #include "libgeo/lg_layer.h"
