@@ -20,3 +20,8 @@ $G validate "$W/project.yaml"
 $G evaluate "$W/project.yaml" --out "$W/evaluation"
 echo; echo "== $W/evaluation/report.md (binding targets)"
 sed -n '/## 约束性指标/,/## 预期性指标/p' "$W/evaluation/report.md"
+# 亩均效益: score and class the enterprises (the 黄岩 2023 formulas), per street;
+# and screen the project sites against the control lines (三线占用).
+$G efficiency layers/efficiency/demo.yaml --data "$W" --out "$W/efficiency"
+$G screen "$W/sites.shp" --control "$W/control.shp" --format csv > "$W/screen.csv"
+echo "wrote $W/screen.csv"
