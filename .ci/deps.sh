@@ -11,6 +11,8 @@ packages=(
   libyaml-dev                        # libyaml 0.2.5: project files and target sets
   libcmocka-dev                      # cmocka 1.1.5: unit tests
   postgresql-15 postgresql-15-postgis-3  # throwaway PostGIS for the PG: source test
+  python3-qgis                       # QGIS 3.22 Python bindings; pulls in the Processing framework
+                                     # (python3-qgis-common) and qgis-providers: the plugin test
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

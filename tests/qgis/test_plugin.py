@@ -226,6 +226,20 @@ except QgsProcessingException as e:
     check(not os.path.exists(os.path.join(tmp, "bad.gpkg")), "a failed run left its output")
     print("ok error: %s" % e)
 
+# the zip of package.sh, with the library bundled: found next to the plugin
+dist = os.path.join(tmp, "dist")
+subprocess.run(["bash", os.path.join(SRC, "plugins", "qgis", "package.sh"), "--out", dist,
+                "--with-lib", os.environ["LIBGEO_LIBRARY"]], check=True, stdout=subprocess.DEVNULL)
+zips = [f for f in os.listdir(dist) if f.endswith(".zip")]
+shutil.unpack_archive(os.path.join(dist, zips[0]), os.path.join(dist, "plugins"))
+env = {k: v for k, v in os.environ.items() if k != "LIBGEO_LIBRARY"}
+p = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                    "from libgeo_qgis import binding, classFactory; print(binding.library_path())",
+                    os.path.join(dist, "plugins")], capture_output=True, text=True, env=env)
+check(p.stdout.strip() == os.path.join(dist, "plugins", "libgeo_qgis", "libgeo.so.0"),
+      "the zip's plugin loads %r (%s)" % (p.stdout.strip(), p.stderr.strip()))
+print("ok package: %s" % zips[0])
+
 # Layers and the provider go before the application (else python crashes on exit).
 del CASES, params, results
 QgsProject.instance().clear()
