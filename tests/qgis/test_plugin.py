@@ -9,7 +9,6 @@ Exit 77 (ctest: skipped) without QGIS's Python bindings, and for a
 sanitized build: an ASan-instrumented libgeo.so cannot be loaded into an
 uninstrumented python (the runtime must come first in the process)."""
 import json
-import math
 import os
 import shutil
 import subprocess
