@@ -91,6 +91,24 @@ lg_status land_date(lg_ctx *ctx, const char *kernel, const lg_layer *L, size_t i
                     lg_layer_field_name(L, (size_t)f), t);
 }
 
+/* Dates of every feature of L in field `name` (option `opt`). */
+int *land_read_dates(lg_ctx *ctx, const char *kernel, const lg_layer *L, const char *opt,
+                     const char *name, size_t *nulls)
+{
+    int f = land_date_field(ctx, kernel, opt, L, name);
+    size_t n = lg_layer_size(L);
+    int *d = f >= 0 ? lg_calloc(ctx, n ? n : 1, sizeof *d) : NULL;
+    *nulls = 0;
+    for (size_t i = 0; d && i < n; i++) {
+        if (land_date(ctx, kernel, L, i, f, &d[i]) != LG_OK) {
+            free(d);
+            return NULL;
+        }
+        *nulls += !d[i];
+    }
+    return d;
+}
+
 /* ------------------------------------------------------------------ */
 /* features split across zones                                         */
 

@@ -20,6 +20,11 @@ int land_date_field(lg_ctx *ctx, const char *kernel, const char *option, const l
  * or LG_ERR_ARG naming the file, FID, field and text. */
 lg_status land_date(lg_ctx *ctx, const char *kernel, const lg_layer *L, size_t i, int f,
                     int *ymd);
+/* Dates of every feature of L in date field `name` (option `opt`, as
+ * land_date_field), 0 for NULL; *nulls counts them.  NULL on error (a
+ * missing field, a malformed date: the context says which). */
+int *land_read_dates(lg_ctx *ctx, const char *kernel, const lg_layer *L, const char *opt,
+                     const char *name, size_t *nulls);
 /* The same day one year later (29 Feb -> "29 Feb" of a common year, which
  * orders as 1 March). */
 static inline int land_plus_year(int ymd) { return ymd + 10000; }
