@@ -261,6 +261,105 @@ lg_table *land_detail_table(lg_ctx *ctx, const char *name, const lg_layer *L,
 }
 
 /* ------------------------------------------------------------------ */
+/* flagged features per zone                                           */
+
+double *land_flag_sums(lg_ctx *ctx, const land_shares *s, const double *flags, size_t nk)
+{
+    double *out = lg_calloc(ctx, (s->nz + 1) * (nk ? nk : 1) * 2, sizeof *out);
+    if (!out)
+        return NULL;
+    double *tot = out + s->nz * nk * 2;
+    for (size_t z = 0; z < s->nz; z++)
+        for (size_t i = 0; i < s->n[z]; i++) {
+            const land_piece *p = &s->p[z][i];
+            for (size_t k = 0; k < nk; k++)
+                if (flags[p->f * nk + k] == 1) {
+                    out[(z * nk + k) * 2] += 1;
+                    out[(z * nk + k) * 2 + 1] += p->m2;
+                }
+        }
+    for (size_t z = 0; z < s->nz; z++)
+        for (size_t k = 0; k < 2 * nk; k++)
+            tot[k] += out[z * nk * 2 + k];
+    return out;
+}
+
+lg_status land_flag_tables(lg_ctx *ctx, const lg_zones *zones, const char *const *flags,
+                           size_t nk, const char *const *extra, const char *const *extra_units,
+                           size_t nextra, lg_table **zt, lg_table **tt)
+{
+    size_t nc = 3 + 3 * nk + nextra;
+    char **names = lg_calloc(ctx, nc, sizeof *names);
+    const char **cols = lg_calloc(ctx, nc, sizeof *cols);
+    const char **units = lg_calloc(ctx, nc, sizeof *units);
+    lg_status st = names && cols && units ? LG_OK : LG_ERR_NOMEM;
+    static const char *const base[] = {"value", "numerator", "denominator"};
+    static const char *const base_u[] = {"%", "m2", "m2"};
+    static const char *const suffix[] = {"", "_m2", "_mu"};
+    static const char *const suffix_u[] = {"count", "m2", "mu"};
+    for (size_t c = 0; st == LG_OK && c < nc; c++) {
+        if (c < 3) {
+            cols[c] = base[c], units[c] = base_u[c];
+        } else if (c < 3 + 3 * nk) {
+            size_t k = (c - 3) / 3, w = (c - 3) % 3;
+            if (!(names[c] = lg_sprintf(ctx, "%s%s", flags[k], suffix[w])))
+                st = LG_ERR_NOMEM;
+            cols[c] = names[c], units[c] = suffix_u[w];
+        } else {
+            cols[c] = extra[c - 3 - 3 * nk], units[c] = extra_units[c - 3 - 3 * nk];
+        }
+    }
+    if (st == LG_OK)
+        st = lg_make_zone_tables(ctx, zones, cols, units, nc, zt, tt);
+    for (size_t c = 0; names && c < nc; c++)
+        free(names[c]);
+    free(names);
+    free(cols);
+    free(units);
+    return st;
+}
+
+void land_flag_row(lg_table *t, size_t row, const double *s, size_t nk, size_t num, size_t den)
+{
+    double n = s[num * 2 + 1], d = s[den * 2 + 1];
+    lg_table_set(t, row, 0, lg_ratio(100 * n, d));
+    lg_table_set(t, row, 1, n);
+    lg_table_set(t, row, 2, d);
+    for (size_t k = 0; k < nk; k++) {
+        lg_table_set(t, row, 3 + 3 * k, s[2 * k]);
+        lg_table_set(t, row, 4 + 3 * k, s[2 * k + 1]);
+        lg_table_set(t, row, 5 + 3 * k, s[2 * k + 1] / LG_M2_PER_MU);
+    }
+}
+
+int land_in_list(const char *list, const char *v)
+{
+    if (!list || !v)
+        return 0;
+    size_t n = strlen(v);
+    for (const char *p = list;;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !strncmp(p, v, n))
+            return 1;
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+double land_any(const double *rules, size_t n)
+{
+    int unknown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rules[i] == 1)
+            return 1;
+        unknown |= isnan(rules[i]);
+    }
+    return unknown ? NAN : 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* minimum FAR                                                         */
 
 int land_number_opt(lg_ctx *ctx, const char *kernel, const char *key, const char *text,

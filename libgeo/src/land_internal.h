@@ -62,6 +62,31 @@ lg_table *land_detail_table(lg_ctx *ctx, const char *name, const lg_layer *L,
 /* zone_row cell value of a feature. */
 double land_zone_row(const land_shares *s, size_t f);
 
+/* ---- per-zone counts and areas of flagged features ---- */
+
+/* For nk flags per feature (flags[f * nk + k]: 1 set, 0 or NaN not), per
+ * zone and, in row nz, the total (the sum of the zone rows): the count of
+ * the features with the flag set that have area in the zone (a feature
+ * split across zones counts once in each) and their area there.  Layout
+ * (nz + 1) x nk x {count, m2}; NULL when out of memory. */
+double *land_flag_sums(lg_ctx *ctx, const land_shares *s, const double *flags, size_t nk);
+/* Zone and total tables with the columns value (%), numerator (m2),
+ * denominator (m2), then for each flag NAME: NAME (count), NAME_m2,
+ * NAME_mu, then the `extra` columns. */
+lg_status land_flag_tables(lg_ctx *ctx, const lg_zones *zones, const char *const *flags,
+                           size_t nk, const char *const *extra, const char *const *extra_units,
+                           size_t nextra, lg_table **zt, lg_table **tt);
+/* Fill row `row` of such a table from one zone's sums s (nk x {count,
+ * m2}): value = 100 x the m2 of flag `num` / the m2 of flag `den`,
+ * numerator and denominator those m2, then the flag columns. */
+void land_flag_row(lg_table *t, size_t row, const double *s, size_t nk, size_t num, size_t den);
+/* 1 when `v` is one of the comma-separated values of `list` (exact, no
+ * spaces trimmed), else 0 (also for v NULL). */
+int land_in_list(const char *list, const char *v);
+/* A verdict from rules combined with OR, NaN meaning "cannot decide":
+ * 1 when a rule is 1, else NaN when a rule is NaN, else 0. */
+double land_any(const double *rules, size_t n);
+
 /* ---- minimum FAR ---- */
 
 typedef struct land_minfar {
