@@ -81,10 +81,10 @@ static void judge(idle_in *in, const lg_layer *L, const land_shares *s, lg_table
         for (size_t c = 0; c < D_N; c++)
             v[c] = NAN;
         v[D_AREA] = s->area[i];
-        v[D_SUPPLY] = in->supply[i] ? in->supply[i] : NAN;
-        v[D_DUE] = in->due[i] ? in->due[i] : NAN;
-        v[D_START] = in->start[i] ? in->start[i] : NAN;
-        v[D_HALT] = in->halt && in->halt[i] ? in->halt[i] : NAN;
+        v[D_SUPPLY] = in->supply[i] ? (double)in->supply[i] : NAN;
+        v[D_DUE] = in->due[i] ? (double)in->due[i] : NAN;
+        v[D_START] = in->start[i] ? (double)in->start[i] : NAN;
+        v[D_HALT] = in->halt && in->halt[i] ? (double)in->halt[i] : NAN;
         v[D_ZONE] = land_zone_row(s, i);
         int counted = in->supply[i] && in->supply[i] <= in->as_of;
         v[D_COUNTED] = counted;
