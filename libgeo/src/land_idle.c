@@ -33,7 +33,7 @@ typedef struct idle_in {
     int no_due_supply;            /* NO_DUE=supply */
     int *supply, *due, *start, *halt; /* per record, 0: NULL (halt: NULL when no field) */
     int dev_f, inv_f;             /* -1: not given */
-    size_t not_supplied, no_due, inv_looks_share;
+    size_t not_supplied, no_due, inv_looks_share, b_unknown;
 } idle_in;
 
 /* Kleene AND of two rule values (1, 0, NaN). */
@@ -112,6 +112,7 @@ static void judge(idle_in *in, const lg_layer *L, const land_shares *s, lg_table
         } else {
             v[D_RULE_A] = 0;
             v[D_RULE_B] = rule_b(in, L, i, s->area[i], &dev, &inv);
+            in->b_unknown += isnan(v[D_RULE_B]);
         }
         v[D_DEV] = dev, v[D_INV] = inv;
         v[D_IDLE] = land_any(&v[D_RULE_A], 2);
@@ -216,6 +217,10 @@ static lg_status idle_params(lg_ctx *ctx, lg_result *r, const lg_layer *L, const
                        in->no_due, lg_layer_source(L), dd ? dd : "start_due",
                        in->no_due_supply ? "rule a counts from the supply date"
                                          : "rule a cannot decide for those not started");
+    if (in->b_unknown)
+        lg_result_warn(ctx, r, "%zu started record(s) of %s: rule b cannot decide (it needs "
+                       "HALTED_FIELD, and DEVELOPED_FIELD or INVESTED_FIELD, with values): "
+                       "undetermined", in->b_unknown, lg_layer_source(L));
     if (in->inv_looks_share)
         lg_result_warn(ctx, r, "every value of %s is within 0-1: it is read as percent (0-100); "
                        "multiply shares by 100", iv);
