@@ -288,35 +288,45 @@ lg_status land_flag_tables(lg_ctx *ctx, const lg_zones *zones, const char *const
                            size_t nk, const char *const *extra, const char *const *extra_units,
                            size_t nextra, lg_table **zt, lg_table **tt)
 {
-    size_t nc = 3 + 3 * nk + nextra;
-    char **names = lg_calloc(ctx, nc, sizeof *names);
-    const char **cols = lg_calloc(ctx, nc, sizeof *cols);
-    const char **units = lg_calloc(ctx, nc, sizeof *units);
-    lg_status st = names && cols && units ? LG_OK : LG_ERR_NOMEM;
     static const char *const base[] = {"value", "numerator", "denominator"};
     static const char *const base_u[] = {"%", "m2", "m2"};
     static const char *const suffix[] = {"", "_m2", "_mu"};
     static const char *const suffix_u[] = {"count", "m2", "mu"};
-    for (size_t c = 0; st == LG_OK && c < nc; c++) {
-        if (c < 3) {
-            cols[c] = base[c], units[c] = base_u[c];
-        } else if (c < 3 + 3 * nk) {
-            size_t k = (c - 3) / 3, w = (c - 3) % 3;
-            if (!(names[c] = lg_sprintf(ctx, "%s%s", flags[k], suffix[w])))
-                st = LG_ERR_NOMEM;
-            cols[c] = names[c], units[c] = suffix_u[w];
-        } else {
-            cols[c] = extra[c - 3 - 3 * nk], units[c] = extra_units[c - 3 - 3 * nk];
+    size_t nf = 3 * nk, nc = 3 + nf + nextra;
+    const char **cols = lg_calloc(ctx, 2 * nc, sizeof *cols), **units = cols + nc;
+    char(*names)[128] = lg_calloc(ctx, nf ? nf : 1, sizeof *names);
+    lg_status st = LG_ERR_NOMEM;
+    if (cols && names) {
+        memcpy(cols, base, sizeof base);
+        memcpy(units, base_u, sizeof base_u);
+        for (size_t k = 0; k < nf; k++) {
+            snprintf(names[k], sizeof names[k], "%s%s", flags[k / 3], suffix[k % 3]);
+            cols[3 + k] = names[k], units[3 + k] = suffix_u[k % 3];
         }
-    }
-    if (st == LG_OK)
+        memcpy(cols + 3 + nf, extra, nextra * sizeof *cols);
+        memcpy(units + 3 + nf, extra_units, nextra * sizeof *units);
         st = lg_make_zone_tables(ctx, zones, cols, units, nc, zt, tt);
-    for (size_t c = 0; names && c < nc; c++)
-        free(names[c]);
-    free(names);
+    }
     free(cols);
-    free(units);
+    free(names);
     return st;
+}
+
+lg_status land_tables_give(lg_ctx *ctx, lg_result *r, land_tables *t)
+{
+    lg_result_set_tables(r, t->zones, t->total);
+    t->zones = t->total = NULL;
+    lg_status st = lg_result_add_detail(ctx, r, t->detail);
+    t->detail = NULL;
+    return st;
+}
+
+void land_tables_free(lg_ctx *ctx, land_tables *t)
+{
+    lg_table_free(ctx, t->zones);
+    lg_table_free(ctx, t->total);
+    lg_table_free(ctx, t->detail);
+    t->zones = t->total = t->detail = NULL;
 }
 
 void land_flag_row(lg_table *t, size_t row, const double *s, size_t nk, size_t num, size_t den)

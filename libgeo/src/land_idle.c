@@ -240,36 +240,32 @@ lg_result *lg_idle_land(lg_ctx *ctx, const lg_zones *zones, const lg_layer *supp
     idle_in in = {0};
     land_shares s = {0};
     lg_result *r = NULL;
-    lg_table *zt = NULL, *tt = NULL, *dt = NULL;
+    land_tables T = {0};
     double *flags = NULL, *sums = NULL;
     size_t nz = lg_zones_count(zones);
     if (idle_read(ctx, kernel, supply, options, &in) != LG_OK ||
         land_shares_compute(ctx, zones, supply, &s) != LG_OK)
         goto fail;
     if (!(r = lg_result_start(ctx, kernel, "%", zones)) ||
-        land_flag_tables(ctx, zones, FLAG_NAME, F_N, NULL, NULL, 0, &zt, &tt) != LG_OK ||
-        !(dt = land_detail_table(ctx, "supply", supply, DCOL, DUNIT, D_N)) ||
+        land_flag_tables(ctx, zones, FLAG_NAME, F_N, NULL, NULL, 0, &T.zones, &T.total) !=
+            LG_OK ||
+        !(T.detail = land_detail_table(ctx, "supply", supply, DCOL, DUNIT, D_N)) ||
         !(flags = lg_calloc(ctx, (s.nf ? s.nf : 1) * F_N, sizeof *flags)))
         goto fail;
-    judge(&in, supply, &s, dt, flags);
+    judge(&in, supply, &s, T.detail, flags);
     if (!(sums = land_flag_sums(ctx, &s, flags, F_N)))
         goto fail;
-    for (size_t z = 0; z < nz; z++)
-        land_flag_row(zt, z, sums + z * F_N * 2, F_N, F_IDLE, F_RECORDS);
-    land_flag_row(tt, 0, sums + nz * F_N * 2, F_N, F_IDLE, F_RECORDS);
-    lg_result_set_tables(r, zt, tt);
-    zt = tt = NULL;
-    lg_status st = lg_result_add_detail(ctx, r, dt);
-    dt = NULL;
-    if (st != LG_OK || idle_params(ctx, r, supply, &in, options) != LG_OK)
-        goto fail;
+    for (size_t z = 0; z <= nz; z++)
+        land_flag_row(z < nz ? T.zones : T.total, z < nz ? z : 0, sums + z * F_N * 2, F_N,
+                      F_IDLE, F_RECORDS);
+    if (land_tables_give(ctx, r, &T) != LG_OK ||
+        idle_params(ctx, r, supply, &in, options) != LG_OK)
+        r = lg_result_free(ctx, r);
     goto done;
 fail:
     r = lg_result_free(ctx, r);
 done:
-    lg_table_free(ctx, zt);
-    lg_table_free(ctx, tt);
-    lg_table_free(ctx, dt);
+    land_tables_free(ctx, &T);
     free(flags);
     free(sums);
     free(in.supply);

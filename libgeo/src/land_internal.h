@@ -87,6 +87,14 @@ int land_in_list(const char *list, const char *v);
  * 1 when a rule is 1, else NaN when a rule is NaN, else 0. */
 double land_any(const double *rules, size_t n);
 
+/* The zone, total and detail tables of a land result, handed to it by
+ * land_tables_give (they are then NULL here) or freed by land_tables_free. */
+typedef struct land_tables {
+    lg_table *zones, *total, *detail;
+} land_tables;
+lg_status land_tables_give(lg_ctx *ctx, lg_result *r, land_tables *t);
+void land_tables_free(lg_ctx *ctx, land_tables *t);
+
 /* ---- minimum FAR ---- */
 
 typedef struct land_minfar {
@@ -128,6 +136,9 @@ typedef struct land_far {
 lg_status land_far_compute(lg_ctx *ctx, const char *kernel, const lg_layer *parcels,
                            const lg_layer *buildings, const char *const *options, land_far *out);
 void land_far_free(land_far *f);
+/* Parameters buildings, join and floor_area of a result, and warnings for
+ * the buildings left out. */
+lg_status land_far_report(lg_ctx *ctx, lg_result *r, const lg_layer *B, const land_far *f);
 
 /* ---- options ---- */
 

@@ -244,12 +244,10 @@ static lg_status loweff_params(lg_ctx *ctx, lg_result *r, const loweff *e, const
         lg_result_add_param(ctx, r, "split", "by area share (whole parcel when the zone "
                             "covers it); counts: once per zone the parcel has area in"))
         return LG_ERR_NOMEM;
-    if (e->on[RULE_CLASS]) {
-        snprintf(buf, sizeof buf, "%s in {%s}; NULL: undetermined", lg_opt(o, "CLASS_FIELD"),
-                 e->classes);
-        if (lg_result_add_param(ctx, r, "rule:class", buf))
-            return LG_ERR_NOMEM;
-    }
+    if (e->on[RULE_CLASS] &&
+        lg_result_add_paramf(ctx, r, "rule:class", "%s in {%s}; NULL: undetermined",
+                             lg_opt(o, "CLASS_FIELD"), e->classes))
+        return LG_ERR_NOMEM;
     if (e->on[RULE_FAR]) {
         snprintf(buf, sizeof buf, "FAR %s below the minimum (%s%s%s); no minimum: 0; NULL "
                  "FAR: undetermined", e->by_buildings ? "from the buildings" : "field",
@@ -260,17 +258,8 @@ static lg_status loweff_params(lg_ctx *ctx, lg_result *r, const loweff *e, const
             snprintf(buf + k, sizeof buf - k, "; FAR_FIELD %s", lg_opt(o, "FAR_FIELD"));
         }
         if (lg_result_add_param(ctx, r, "rule:far", buf) ||
-            (e->by_buildings &&
-             (lg_result_add_param(ctx, r, "buildings", lg_layer_source(B)) ||
-              lg_result_add_param(ctx, r, "join", e->bfar.join) ||
-              lg_result_add_param(ctx, r, "floor_area", e->bfar.floor_def))))
+            (e->by_buildings && land_far_report(ctx, r, B, &e->bfar) != LG_OK))
             return LG_ERR_NOMEM;
-        if (e->by_buildings && e->bfar.unjoined)
-            lg_result_warn(ctx, r, "%zu building(s) of %s belong to no parcel (%s): left out",
-                           e->bfar.unjoined, lg_layer_source(B), e->bfar.join);
-        if (e->by_buildings && e->bfar.no_floors)
-            lg_result_warn(ctx, r, "%zu building(s) of %s have no floor area (NULL floors): "
-                           "left out", e->bfar.no_floors, lg_layer_source(B));
     }
     if (e->on[RULE_TAX]) {
         snprintf(buf, sizeof buf, "%s per mu < %.15g x the zone's mean (sum of tax / sum of "
@@ -280,12 +269,10 @@ static lg_status loweff_params(lg_ctx *ctx, lg_result *r, const loweff *e, const
         if (lg_result_add_param(ctx, r, "rule:tax", buf))
             return LG_ERR_NOMEM;
     }
-    if (e->on[RULE_IDLE]) {
-        snprintf(buf, sizeof buf, "%s in {%s}; NULL: undetermined", lg_opt(o, "STATUS_FIELD"),
-                 e->idle_values);
-        if (lg_result_add_param(ctx, r, "rule:idle", buf))
-            return LG_ERR_NOMEM;
-    }
+    if (e->on[RULE_IDLE] &&
+        lg_result_add_paramf(ctx, r, "rule:idle", "%s in {%s}; NULL: undetermined",
+                             lg_opt(o, "STATUS_FIELD"), e->idle_values))
+        return LG_ERR_NOMEM;
     return lg_result_add_param(ctx, r, "value", "low-efficiency share of the parcels' area (%)");
 }
 
@@ -304,7 +291,7 @@ lg_result *lg_low_efficiency(lg_ctx *ctx, const lg_zones *zones, const lg_layer 
     loweff e = {.P = parcels};
     land_shares s = {0};
     lg_result *r = NULL;
-    lg_table *zt = NULL, *tt = NULL, *dt = NULL;
+    land_tables T = {0};
     double *flags = NULL, *sums = NULL;
     size_t nz = lg_zones_count(zones), col[D_FIXED + 1];
     if (loweff_setup(ctx, kernel, &e, buildings, options) != LG_OK ||
@@ -320,35 +307,30 @@ lg_result *lg_low_efficiency(lg_ctx *ctx, const lg_zones *zones, const lg_layer 
             flag_names[F_RULES + e.rule[q]] = RULE_NAME[q];
     static const char *const extra[] = {"tax_mean_per_mu"}, *const extra_u[] = {"/mu"};
     if (!(r = lg_result_start(ctx, kernel, "%", zones)) ||
-        land_flag_tables(ctx, zones, flag_names, nk, extra, extra_u, e.on[RULE_TAX], &zt,
-                         &tt) != LG_OK ||
-        !(dt = detail_table(ctx, &e, col)) ||
+        land_flag_tables(ctx, zones, flag_names, nk, extra, extra_u, e.on[RULE_TAX],
+                         &T.zones, &T.total) != LG_OK ||
+        !(T.detail = detail_table(ctx, &e, col)) ||
         !(flags = lg_calloc(ctx, (s.nf ? s.nf : 1) * nk, sizeof *flags)))
         goto fail;
-    col[D_FIXED] = lg_table_columns(dt) - e.nr - 3;
-    judge(&e, &s, dt, col, flags);
+    col[D_FIXED] = lg_table_columns(T.detail) - e.nr - 3;
+    judge(&e, &s, T.detail, col, flags);
     if (!(sums = land_flag_sums(ctx, &s, flags, nk)))
         goto fail;
     for (size_t z = 0; z <= nz; z++) {
-        lg_table *t = z < nz ? zt : tt;
+        lg_table *t = z < nz ? T.zones : T.total;
         size_t row = z < nz ? z : 0;
         land_flag_row(t, row, sums + z * nk * 2, nk, F_LOW, F_PARCELS);
         if (e.on[RULE_TAX])
             lg_table_set(t, row, 3 + 3 * nk, lg_ratio(e.ztax[z], e.zland[z] / LG_M2_PER_MU));
     }
-    lg_result_set_tables(r, zt, tt);
-    zt = tt = NULL;
-    lg_status st = lg_result_add_detail(ctx, r, dt);
-    dt = NULL;
-    if (st != LG_OK || loweff_params(ctx, r, &e, buildings, options) != LG_OK)
-        goto fail;
+    if (land_tables_give(ctx, r, &T) != LG_OK ||
+        loweff_params(ctx, r, &e, buildings, options) != LG_OK)
+        r = lg_result_free(ctx, r);
     goto done;
 fail:
     r = lg_result_free(ctx, r);
 done:
-    lg_table_free(ctx, zt);
-    lg_table_free(ctx, tt);
-    lg_table_free(ctx, dt);
+    land_tables_free(ctx, &T);
     free(flags);
     free(sums);
     free(e.ztax);
