@@ -36,8 +36,14 @@ static lg_layer *layer_of(const char *name, const char *const *features, size_t 
     return lg_test_layer_from(dir(), name, buf, NULL);
 }
 
-/* Z1 = x [0,1000], Z2 = x [1000,2000] (1000 m tall). */
-static lg_zones *two_zones(lg_layer **Z)
+/* A case: the zones Z1 = x [0,1000], Z2 = x [1000,2000] (1000 m tall),
+ * the layer measured and, for FAR, buildings. */
+typedef struct land_case {
+    lg_layer *Z, *L, *B;
+    lg_zones *z;
+} land_case;
+
+static land_case case_open(lg_layer *L)
 {
     static const char *const f[] = {"\"code\":\"Z1\"", "0", "1000", "\"code\":\"Z2\"", "1000",
                                     "2000"};
@@ -53,28 +59,30 @@ static lg_zones *two_zones(lg_layer **Z)
                  X0 + x0, Y0 + 1000.0, X0 + x0, Y0 + 0.0);
     }
     strcat(buf, "]}");
-    *Z = lg_test_layer_from(dir(), "zones.geojson", buf, NULL);
-    lg_zones *z = lg_zones_new(ctx, *Z, NULL, NULL);
-    assert_non_null(z);
-    return z;
+    land_case c = {lg_test_layer_from(dir(), "zones.geojson", buf, NULL), L, NULL, NULL};
+    c.z = lg_zones_new(ctx, c.Z, NULL, NULL);
+    assert_non_null(c.z);
+    return c;
 }
 
-static double cell(const lg_table *t, size_t row, const char *col)
+static void case_close(land_case *c)
 {
-    int c = lg_table_column_index(t, col);
-    if (c < 0)
-        fail_msg("no column %s in %s", col, lg_table_name(t));
-    return lg_table_value(t, row, (size_t)c);
+    lg_zones_free(ctx, c->z);
+    lg_layer_close(ctx, c->B);
+    lg_layer_close(ctx, c->L);
+    lg_layer_close(ctx, c->Z);
 }
 
-static const lg_table *detail(const lg_result *r, const char *name)
+/* The result of a run that must succeed (else the context's message). */
+static lg_result *must(lg_result *r)
 {
-    for (size_t i = 0; i < lg_result_detail_count(r); i++)
-        if (!strcmp(lg_table_name(lg_result_detail(r, i)), name))
-            return lg_result_detail(r, i);
-    fail_msg("no detail table %s", name);
-    return NULL;
+    if (!r)
+        fail_msg("%s", lg_ctx_errmsg(ctx));
+    return r;
 }
+
+#define cell lg_test_cell
+#define detail lg_test_detail
 
 static int has_warning(const lg_result *r, const char *text)
 {
@@ -82,6 +90,34 @@ static int has_warning(const lg_result *r, const char *text)
         if (strstr(lg_result_warning(r, i), text))
             return 1;
     return 0;
+}
+
+/* Expected cells of a table: |got - want| <= tol, or both NaN. */
+typedef struct expect {
+    size_t row;
+    const char *col;
+    double want, tol;
+} expect;
+
+static void check_cells(const lg_table *t, const expect *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double got = cell(t, e[i].row, e[i].col);
+        if (!(fabs(got - e[i].want) <= e[i].tol || (isnan(got) && isnan(e[i].want))))
+            fail_msg("%s row %zu %s = %.12g, expected %.12g", lg_table_name(t), e[i].row,
+                     e[i].col, got, e[i].want);
+    }
+}
+
+/* Expected 1/0/NaN columns `cols` of rows 0..nrows-1, row-major. */
+static void check_flags(const lg_table *t, const double *want, const char *const *cols,
+                        size_t nrows, size_t ncols)
+{
+    for (size_t i = 0; i < nrows; i++)
+        for (size_t c = 0; c < ncols; c++) {
+            expect e = {i, cols[c], want[i * ncols + c], 0};
+            check_cells(t, &e, 1);
+        }
 }
 
 #define EPS 1e-9
@@ -129,14 +165,13 @@ static lg_layer *parcels(void)
 static void test_low_efficiency_rules(void **state)
 {
     (void)state;
-    lg_layer *Z, *P = parcels();
-    lg_zones *z = two_zones(&Z);
+    land_case k = case_open(parcels());
+    lg_zones *z = k.z;
+    lg_layer *P = k.L;
     const char *opts[] = {"CLASS_FIELD=cls", "CLASSES=D,E",      "MIN_FAR=1.0",
                           "FAR_FIELD=far",   "TAX_FIELD=tax",    "STATUS_FIELD=status",
                           NULL};
-    lg_result *r = lg_low_efficiency(ctx, z, P, NULL, opts);
-    if (!r)
-        fail_msg("%s", lg_ctx_errmsg(ctx));
+    lg_result *r = must(lg_low_efficiency(ctx, z, P, NULL, opts));
     const lg_table *d = detail(r, "parcels"), *zt = lg_result_zones(r), *tt = lg_result_total(r);
     static const double want[6][6] = {
         /* class far tax idle low undetermined */
@@ -145,61 +180,48 @@ static void test_low_efficiency_rules(void **state)
     };
     static const char *const cols[6] = {"rule:class", "rule:far",       "rule:tax",
                                         "rule:idle",  "low_efficiency", "undetermined"};
-    for (size_t i = 0; i < 6; i++)
-        for (size_t c = 0; c < 6; c++) {
-            double got = cell(d, i, cols[c]);
-            if (!(got == want[i][c] || (isnan(got) && isnan(want[i][c]))))
-                fail_msg("P%zu %s = %g, expected %g", i + 1, cols[c], got, want[i][c]);
-        }
-    /* the zone means and P5's zone */
-    assert_double_near(cell(d, 0, "tax_per_mu"), 4.0 / 15.0, EPS);
-    assert_double_near(cell(d, 0, "tax_mean_per_mu"), 38.8 / 60.0, EPS);
-    assert_double_near(cell(d, 4, "tax_per_mu"), 12.0 / 37.5, EPS);
-    assert_double_near(cell(d, 4, "tax_mean_per_mu"), 9.2 / 37.5, EPS);
-    assert_double_near(cell(d, 4, "zone_row"), 1, 0);
-    assert_double_near(cell(d, 4, "land_m2"), 25000, 1e-6);
-    assert_double_near(cell(zt, 0, "tax_mean_per_mu"), 38.8 / 60.0, EPS);
-    assert_double_near(cell(zt, 1, "tax_mean_per_mu"), 9.2 / 37.5, EPS);
-    /* total mean: (38.8 + 9.2) / (60 + 37.5) 亩 */
-    assert_double_near(cell(tt, 0, "tax_mean_per_mu"), 48.0 / 97.5, EPS);
+    check_flags(d, &want[0][0], cols, 6, 6);
+    /* the zone means and P5's zone; Z1's and Z2's by hand above; the
+     * total's (38.8 + 9.2) / (60 + 37.5) 亩 */
+    const expect det[] = {
+        {0, "tax_per_mu", 4.0 / 15.0, EPS},    {0, "tax_mean_per_mu", 38.8 / 60.0, EPS},
+        {4, "tax_per_mu", 12.0 / 37.5, EPS},   {4, "tax_mean_per_mu", 9.2 / 37.5, EPS},
+        {4, "zone_row", 1, 0},                 {4, "land_m2", 25000, 1e-6},
+    };
+    check_cells(d, det, sizeof det / sizeof det[0]);
     /* Z1: P1..P4 and 10000 m² of P5: 5 parcels, 60000 m²; low P1, P3 =
-     * 20000 m² (33.33 %); undetermined P4 and P5's piece: 2, 20000 m²;
-     * rule:class P1, rule:far P1, rule:tax P1, rule:idle P3 */
-    assert_double_near(cell(zt, 0, "parcels"), 5, 0);
-    assert_double_near(cell(zt, 0, "parcels_m2"), 60000, 1e-6);
-    assert_double_near(cell(zt, 0, "low"), 2, 0);
-    assert_double_near(cell(zt, 0, "low_m2"), 20000, 1e-6);
-    assert_double_near(cell(zt, 0, "low_mu"), 30, 1e-9);
-    assert_double_near(cell(zt, 0, "value"), 100.0 / 3.0, 1e-9);
-    assert_double_near(cell(zt, 0, "undetermined"), 2, 0);
-    assert_double_near(cell(zt, 0, "undetermined_m2"), 20000, 1e-6);
-    assert_double_near(cell(zt, 0, "rule:class_m2"), 10000, 1e-6);
-    assert_double_near(cell(zt, 0, "rule:tax"), 1, 0);
-    assert_double_near(cell(zt, 0, "rule:idle_m2"), 10000, 1e-6);
-    /* Z2: 15000 m² of P5 + P6 = 2 parcels, 25000 m²; low P6 10000 (40 %);
-     * undetermined P5's 15000 m² (22.5 亩) */
-    assert_double_near(cell(zt, 1, "parcels"), 2, 0);
-    assert_double_near(cell(zt, 1, "value"), 40, 1e-9);
-    assert_double_near(cell(zt, 1, "undetermined_m2"), 15000, 1e-6);
-    assert_double_near(cell(zt, 1, "undetermined_mu"), 22.5, 1e-9);
-    assert_double_near(cell(zt, 1, "rule:far"), 1, 0);
-    assert_double_near(cell(zt, 1, "rule:tax"), 0, 0);
+     * 20000 m² (30 亩, 33.33 %); undetermined P4 and P5's piece: 2, 20000
+     * m²; rule:class P1, rule:tax P1, rule:idle P3.
+     * Z2: 15000 m² of P5 + P6 = 2 parcels, 25000 m²; low P6 10000 (40 %);
+     * undetermined P5's 15000 m² (22.5 亩); rule:far P6, rule:tax none. */
+    const expect zones[] = {
+        {0, "tax_mean_per_mu", 38.8 / 60.0, EPS}, {1, "tax_mean_per_mu", 9.2 / 37.5, EPS},
+        {0, "parcels", 5, 0},                     {0, "parcels_m2", 60000, 1e-6},
+        {0, "low", 2, 0},                         {0, "low_m2", 20000, 1e-6},
+        {0, "low_mu", 30, 1e-9},                  {0, "value", 100.0 / 3.0, 1e-9},
+        {0, "undetermined", 2, 0},                {0, "undetermined_m2", 20000, 1e-6},
+        {0, "rule:class_m2", 10000, 1e-6},        {0, "rule:tax", 1, 0},
+        {0, "rule:idle_m2", 10000, 1e-6},         {1, "parcels", 2, 0},
+        {1, "value", 40, 1e-9},                   {1, "undetermined_m2", 15000, 1e-6},
+        {1, "undetermined_mu", 22.5, 1e-9},       {1, "rule:far", 1, 0},
+        {1, "rule:tax", 0, 0},
+    };
+    check_cells(zt, zones, sizeof zones / sizeof zones[0]);
     /* total = Σ zones: 7 parcel-zone pairs, 85000 m²; low 3, 30000 m² (45
-     * 亩, 35.29 %); undetermined 3, 35000 m² */
-    assert_double_near(cell(tt, 0, "parcels"), 7, 0);
-    assert_double_near(cell(tt, 0, "denominator"), 85000, 1e-6);
-    assert_double_near(cell(tt, 0, "numerator"), 30000, 1e-6);
-    assert_double_near(cell(tt, 0, "low_mu"), 45, 1e-9);
-    assert_double_near(cell(tt, 0, "value"), 3000.0 / 85.0, 1e-9);
-    assert_double_near(cell(tt, 0, "undetermined"), 3, 0);
-    assert_double_near(cell(tt, 0, "undetermined_m2"), 35000, 1e-6);
+     * 亩, 35.29 %); undetermined 3, 35000 m²; mean 48 / 97.5 亩 */
+    const expect total[] = {
+        {0, "parcels", 7, 0},          {0, "denominator", 85000, 1e-6},
+        {0, "numerator", 30000, 1e-6}, {0, "low_mu", 45, 1e-9},
+        {0, "value", 3000.0 / 85.0, 1e-9}, {0, "undetermined", 3, 0},
+        {0, "undetermined_m2", 35000, 1e-6}, {0, "tax_mean_per_mu", 48.0 / 97.5, EPS},
+    };
+    check_cells(tt, total, sizeof total / sizeof total[0]);
     lg_result_free(ctx, r);
 
     /* TAX_SHARE=0.1: thresholds 0.064667 (Z1) and 0.024533 (Z2): no parcel
      * is below (P1 0.2667): rule:tax 0 everywhere it is decided */
     const char *tax01[] = {"TAX_FIELD=tax", "TAX_SHARE=0.1", NULL};
-    r = lg_low_efficiency(ctx, z, P, NULL, tax01);
-    assert_non_null(r);
+    r = must(lg_low_efficiency(ctx, z, P, NULL, tax01));
     d = detail(r, "parcels");
     assert_double_near(cell(d, 0, "rule:tax"), 0, 0);
     assert_nan(cell(d, 2, "low_efficiency")); /* P3: no tax, the only rule */
@@ -209,8 +231,7 @@ static void test_low_efficiency_rules(void **state)
     /* the industry table (国土资发〔2008〕24号 default: 电子 1.0): P2 食品 has
      * no minimum (0), P3's NULL industry cannot be matched (NaN), P1 0.5 < 1 */
     const char *ind[] = {"INDUSTRY_FIELD=ind", "FAR_FIELD=far", NULL};
-    r = lg_low_efficiency(ctx, z, P, NULL, ind);
-    assert_non_null(r);
+    r = must(lg_low_efficiency(ctx, z, P, NULL, ind));
     d = detail(r, "parcels");
     assert_double_near(cell(d, 0, "rule:far"), 1, 0);
     assert_double_near(cell(d, 1, "rule:far"), 0, 0);
@@ -221,8 +242,7 @@ static void test_low_efficiency_rules(void **state)
 
     /* IDLE_VALUES: 闲置 and 在建 -> P3 and P6 */
     const char *idle2[] = {"STATUS_FIELD=status", "IDLE_VALUES=闲置,在建", NULL};
-    r = lg_low_efficiency(ctx, z, P, NULL, idle2);
-    assert_non_null(r);
+    r = must(lg_low_efficiency(ctx, z, P, NULL, idle2));
     assert_double_near(cell(lg_result_total(r), 0, "rule:idle"), 2, 0);
     assert_double_near(cell(detail(r, "parcels"), 5, "rule:idle"), 1, 0);
     lg_result_free(ctx, r);
@@ -239,9 +259,7 @@ static void test_low_efficiency_rules(void **state)
     const char *nofield[] = {"TAX_FIELD=taxes", NULL};
     assert_null(lg_low_efficiency(ctx, z, P, NULL, nofield));
     assert_non_null(strstr(lg_ctx_errmsg(ctx), "taxes"));
-    lg_zones_free(ctx, z);
-    lg_layer_close(ctx, P);
-    lg_layer_close(ctx, Z);
+    case_close(&k);
 }
 
 /* Tax exactly at the threshold: one zone of two whole parcels Q1 (10000
@@ -251,28 +269,24 @@ static void test_low_efficiency_rules(void **state)
 static void test_low_efficiency_tax_edge(void **state)
 {
     (void)state;
-    lg_layer *Z;
-    lg_zones *z = two_zones(&Z);
     static const char *const f[] = {"\"id\":1,\"tax\":1", "0", "100", "\"id\":2,\"tax\":3",
                                     "100", "200"};
-    lg_layer *P = layer_of("tax_edge.geojson", f, 6);
+    land_case k = case_open(layer_of("tax_edge.geojson", f, 6));
+    lg_zones *z = k.z;
+    lg_layer *P = k.L;
     const char *half[] = {"TAX_FIELD=tax", NULL};
-    lg_result *r = lg_low_efficiency(ctx, z, P, NULL, half);
-    assert_non_null(r);
+    lg_result *r = must(lg_low_efficiency(ctx, z, P, NULL, half));
     assert_double_near(cell(detail(r, "parcels"), 0, "rule:tax"), 0, 0);
     assert_double_near(cell(lg_result_zones(r), 0, "tax_mean_per_mu"), 4.0 / 30.0, EPS);
     /* Z2 has no parcel: no mean */
     assert_nan(cell(lg_result_zones(r), 1, "tax_mean_per_mu"));
     lg_result_free(ctx, r);
     const char *more[] = {"TAX_FIELD=tax", "TAX_SHARE=0.51", NULL};
-    r = lg_low_efficiency(ctx, z, P, NULL, more);
-    assert_non_null(r);
+    r = must(lg_low_efficiency(ctx, z, P, NULL, more));
     assert_double_near(cell(detail(r, "parcels"), 0, "rule:tax"), 1, 0);
     assert_double_near(cell(detail(r, "parcels"), 1, "rule:tax"), 0, 0);
     lg_result_free(ctx, r);
-    lg_zones_free(ctx, z);
-    lg_layer_close(ctx, P);
-    lg_layer_close(ctx, Z);
+    case_close(&k);
 }
 
 /* FAR from buildings (the lg_parcel_far join by parcel_id): on P2 (20000
@@ -282,15 +296,13 @@ static void test_low_efficiency_tax_edge(void **state)
 static void test_low_efficiency_buildings(void **state)
 {
     (void)state;
-    lg_layer *Z, *P = parcels();
-    lg_zones *z = two_zones(&Z);
+    land_case k = case_open(parcels());
     static const char *const f[] = {"\"parcel_id\":2,\"floors\":1", "100", "200",
                                     "\"parcel_id\":6,\"floors\":2", "1200", "1300"};
-    lg_layer *B = layer_of("bldg.geojson", f, 6);
+    lg_layer *B = k.B = layer_of("bldg.geojson", f, 6), *P = k.L;
+    lg_zones *z = k.z;
     const char *opts[] = {"MIN_FAR=1.0", NULL};
-    lg_result *r = lg_low_efficiency(ctx, z, P, B, opts);
-    if (!r)
-        fail_msg("%s", lg_ctx_errmsg(ctx));
+    lg_result *r = must(lg_low_efficiency(ctx, z, P, B, opts));
     const lg_table *d = detail(r, "parcels");
     /* P2: 10000 floor / 20000 = 0.5 -> 1; P6: 2 × 10000 / 10000 = 2 -> 0 */
     assert_double_near(cell(d, 1, "far"), 0.5, EPS);
@@ -304,10 +316,7 @@ static void test_low_efficiency_buildings(void **state)
     const char *both[] = {"MIN_FAR=1.0", "FAR_FIELD=far", NULL};
     assert_null(lg_low_efficiency(ctx, z, P, B, both));
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_ARG);
-    lg_zones_free(ctx, z);
-    lg_layer_close(ctx, B);
-    lg_layer_close(ctx, P);
-    lg_layer_close(ctx, Z);
+    case_close(&k);
 }
 
 /* ------------------------------------------------------------------ */
@@ -371,12 +380,11 @@ static lg_layer *supply(void)
 static void test_idle_land_rules(void **state)
 {
     (void)state;
-    lg_layer *Z, *S = supply();
-    lg_zones *z = two_zones(&Z);
+    land_case k = case_open(supply());
+    lg_zones *z = k.z;
+    lg_layer *S = k.L;
     const char *opts[] = {"AS_OF=2025-03-01", RULE_B_FIELDS, NULL};
-    lg_result *r = lg_idle_land(ctx, z, S, opts);
-    if (!r)
-        fail_msg("%s", lg_ctx_errmsg(ctx));
+    lg_result *r = must(lg_idle_land(ctx, z, S, opts));
     const lg_table *d = detail(r, "supply"), *zt = lg_result_zones(r), *tt = lg_result_total(r);
     /* rule_a, rule_b, idle, undetermined per record (R12, R13 not counted) */
     static const double want[15][4] = {
@@ -385,47 +393,39 @@ static void test_idle_land_rules(void **state)
         {0, 1, 1, 0},     {NAN, NAN, NAN, NAN}, {NAN, NAN, NAN, NAN}, {1, 0, 1, 0}, {0, 0, 0, 0},
     };
     static const char *const cols[4] = {"rule_a", "rule_b", "idle", "undetermined"};
-    for (size_t i = 0; i < 15; i++) {
-        for (size_t c = 0; c < 4; c++) {
-            double got = cell(d, i, cols[c]);
-            if (!(got == want[i][c] || (isnan(got) && isnan(want[i][c]))))
-                fail_msg("R%zu %s = %g, expected %g", i + 1, cols[c], got, want[i][c]);
-        }
+    check_flags(d, &want[0][0], cols, 15, 4);
+    for (size_t i = 0; i < 15; i++)
         assert_double_near(cell(d, i, "counted"), i == 11 || i == 12 ? 0 : 1, 0);
-    }
-    assert_double_near(cell(d, 2, "start_due"), 20240229, 0);
-    assert_double_near(cell(d, 6, "halted_dt"), 20240301, 0);
-    assert_double_near(cell(d, 5, "developed_m2"), 1000, 0);
-    assert_double_near(cell(d, 13, "zone_row"), 1, 0);
+    const expect det[] = {
+        {2, "start_due", 20240229, 0}, {6, "halted_dt", 20240301, 0},
+        {5, "developed_m2", 1000, 0},  {13, "zone_row", 1, 0},
+    };
+    check_cells(d, det, sizeof det / sizeof det[0]);
     /* Z1: R1–R11 and 10000 m² of R14: 12 records, 5 × 10000 + 6 × 3000 +
      * 10000 = 78000 m²; idle R1, R3, R5, R7, R11, R14: 6, 46000 m²
      * (58.97 %); not idle R2, R6, R8, R9: 4, 19000; undetermined R4, R10:
-     * 2, 13000; rule a 4 (40000), rule b 2 (6000) */
-    assert_double_near(cell(zt, 0, "records"), 12, 0);
-    assert_double_near(cell(zt, 0, "denominator"), 78000, 1e-6);
-    assert_double_near(cell(zt, 0, "idle"), 6, 0);
-    assert_double_near(cell(zt, 0, "numerator"), 46000, 1e-6);
-    assert_double_near(cell(zt, 0, "value"), 4600.0 / 78.0, 1e-9);
-    assert_double_near(cell(zt, 0, "not_idle"), 4, 0);
-    assert_double_near(cell(zt, 0, "not_idle_m2"), 19000, 1e-6);
-    assert_double_near(cell(zt, 0, "undetermined"), 2, 0);
-    assert_double_near(cell(zt, 0, "undetermined_m2"), 13000, 1e-6);
-    assert_double_near(cell(zt, 0, "rule_a_m2"), 40000, 1e-6);
-    assert_double_near(cell(zt, 0, "rule_b"), 2, 0);
-    assert_double_near(cell(zt, 0, "rule_b_m2"), 6000, 1e-6);
-    /* Z2: R14's 15000 m² (idle) and R15 (10000, not idle): 60 % */
-    assert_double_near(cell(zt, 1, "records"), 2, 0);
-    assert_double_near(cell(zt, 1, "idle_m2"), 15000, 1e-6);
-    assert_double_near(cell(zt, 1, "value"), 60, 1e-9);
+     * 2, 13000; rule a 4 (40000), rule b 2 (6000).
+     * Z2: R14's 15000 m² (idle) and R15 (10000, not idle): 60 %. */
+    const expect zones[] = {
+        {0, "records", 12, 0},           {0, "denominator", 78000, 1e-6},
+        {0, "idle", 6, 0},               {0, "numerator", 46000, 1e-6},
+        {0, "value", 4600.0 / 78.0, 1e-9}, {0, "not_idle", 4, 0},
+        {0, "not_idle_m2", 19000, 1e-6}, {0, "undetermined", 2, 0},
+        {0, "undetermined_m2", 13000, 1e-6}, {0, "rule_a_m2", 40000, 1e-6},
+        {0, "rule_b", 2, 0},             {0, "rule_b_m2", 6000, 1e-6},
+        {1, "records", 2, 0},            {1, "idle_m2", 15000, 1e-6},
+        {1, "value", 60, 1e-9},
+    };
+    check_cells(zt, zones, sizeof zones / sizeof zones[0]);
     /* total: 14 records (R14 once per zone), 103000 m²; idle 7, 61000 m²
-     * = 91.5 亩; not idle 5, 29000; undetermined 2, 13000 */
-    assert_double_near(cell(tt, 0, "records"), 14, 0);
-    assert_double_near(cell(tt, 0, "records_m2"), 103000, 1e-6);
-    assert_double_near(cell(tt, 0, "idle"), 7, 0);
-    assert_double_near(cell(tt, 0, "idle_mu"), 91.5, 1e-9);
-    assert_double_near(cell(tt, 0, "not_idle_m2"), 29000, 1e-6);
-    assert_double_near(cell(tt, 0, "undetermined"), 2, 0);
-    assert_double_near(cell(tt, 0, "rule_a"), 5, 0);
+     * = 91.5 亩; not idle 5, 29000; undetermined 2; rule a 5 */
+    const expect total[] = {
+        {0, "records", 14, 0},        {0, "records_m2", 103000, 1e-6},
+        {0, "idle", 7, 0},            {0, "idle_mu", 91.5, 1e-9},
+        {0, "not_idle_m2", 29000, 1e-6}, {0, "undetermined", 2, 0},
+        {0, "rule_a", 5, 0},
+    };
+    check_cells(tt, total, sizeof total / sizeof total[0]);
     /* warnings: R12, R13 not counted; R4 without a due date; R10 */
     assert_true(has_warning(r, "2 record(s)"));
     assert_true(has_warning(r, "1 counted record(s)"));
@@ -436,8 +436,7 @@ static void test_idle_land_rules(void **state)
      * 2025-03-01, so R1 and R3 are not idle on 2025-02-28; R7's halt
      * (2024-03-01) is a day short of a year: not idle */
     const char *before[] = {"AS_OF=2025-02-28", RULE_B_FIELDS, NULL};
-    r = lg_idle_land(ctx, z, S, before);
-    assert_non_null(r);
+    r = must(lg_idle_land(ctx, z, S, before));
     d = detail(r, "supply");
     assert_double_near(cell(d, 0, "rule_a"), 0, 0);
     assert_double_near(cell(d, 2, "rule_a"), 0, 0);
@@ -448,8 +447,7 @@ static void test_idle_land_rules(void **state)
     /* NO_DUE=supply: R4 counts from its supply date 2023-06-01: idle from
      * 2024-06-01; only R10 is undetermined */
     const char *nodue[] = {"AS_OF=2025-03-01", RULE_B_FIELDS, "NO_DUE=supply", NULL};
-    r = lg_idle_land(ctx, z, S, nodue);
-    assert_non_null(r);
+    r = must(lg_idle_land(ctx, z, S, nodue));
     d = detail(r, "supply");
     assert_double_near(cell(d, 3, "rule_a"), 1, 0);
     assert_double_near(cell(d, 3, "due_from_supply"), 1, 0);
@@ -460,8 +458,7 @@ static void test_idle_land_rules(void **state)
     /* without rule b's fields every started record (R6–R11, R15) is
      * undetermined, and R4: 8 in all */
     const char *nob[] = {"AS_OF=2025-03-01", NULL};
-    r = lg_idle_land(ctx, z, S, nob);
-    assert_non_null(r);
+    r = must(lg_idle_land(ctx, z, S, nob));
     assert_double_near(cell(lg_result_total(r), 0, "undetermined"), 8, 0);
     assert_true(has_warning(r, "7 started record(s)"));
     lg_result_free(ctx, r);
@@ -475,9 +472,7 @@ static void test_idle_land_rules(void **state)
     assert_int_equal(lg_ctx_errno(ctx), LG_ERR_ARG);
     const char *badnd[] = {"AS_OF=2025-03-01", "NO_DUE=contract", NULL};
     assert_null(lg_idle_land(ctx, z, S, badnd));
-    lg_zones_free(ctx, z);
-    lg_layer_close(ctx, S);
-    lg_layer_close(ctx, Z);
+    case_close(&k);
 }
 
 /* INVESTED_FIELD is percent: 150 is an error naming the record; values
@@ -485,47 +480,44 @@ static void test_idle_land_rules(void **state)
 static void test_idle_land_invested(void **state)
 {
     (void)state;
-    lg_layer *Z;
-    lg_zones *z = two_zones(&Z);
     static const char *const f[] = {
         "\"id\":1,\"supply_dt\":\"2020-01-01\",\"start_due\":\"2020-06-01\","
         "\"start_dt\":\"2020-05-01\",\"inv\":150",
         "0", "100"};
-    lg_layer *S = layer_of("inv_bad.geojson", f, 3);
+    land_case k = case_open(layer_of("inv_bad.geojson", f, 3));
     const char *opts[] = {"AS_OF=2025-03-01", "INVESTED_FIELD=inv", NULL};
-    assert_null(lg_idle_land(ctx, z, S, opts));
+    assert_null(lg_idle_land(ctx, k.z, k.L, opts));
     assert_non_null(strstr(lg_ctx_errmsg(ctx), "FID 1 field inv: 150"));
-    lg_layer_close(ctx, S);
+    lg_layer_close(ctx, k.L);
     static const char *const g[] = {
         "\"id\":1,\"supply_dt\":\"2020-01-01\",\"start_due\":\"2020-06-01\","
         "\"start_dt\":\"2020-05-01\",\"inv\":0.3,\"halt\":\"2021-01-01\"",
         "0", "100"};
-    S = layer_of("inv_share.geojson", g, 3);
+    k.L = layer_of("inv_share.geojson", g, 3);
     /* 0.3 read as 0.3 % < 25 %, halted over a year: idle, with a warning */
     const char *opts2[] = {"AS_OF=2025-03-01", "INVESTED_FIELD=inv", "HALTED_FIELD=halt", NULL};
-    lg_result *r = lg_idle_land(ctx, z, S, opts2);
-    if (!r)
-        fail_msg("%s", lg_ctx_errmsg(ctx));
+    lg_result *r = must(lg_idle_land(ctx, k.z, k.L, opts2));
     assert_double_near(cell(detail(r, "supply"), 0, "rule_b"), 1, 0);
     assert_true(has_warning(r, "within 0-1"));
     lg_result_free(ctx, r);
-    lg_zones_free(ctx, z);
-    lg_layer_close(ctx, S);
-    lg_layer_close(ctx, Z);
+    case_close(&k);
 }
 
 /* ------------------------------------------------------------------ */
 /* the demo city through the CLI                                       */
 
-static const char *demo_dir(void)
+/* The demo's streets (the zones) and layer `base` as .shp and .dbf. */
+typedef struct demo_paths {
+    char zones[1300], shp[1300], dbf[1300];
+} demo_paths;
+
+static demo_paths demo_of(const char *base)
 {
-    static char d[1200];
-    if (d[0])
-        return d;
-    snprintf(d, sizeof d, "%s/rules_demo", LIBGEO_TEST_TMP);
-    gp_result r;
-    gp_run(&r, "demo", "--out", d, "--scale", "S", "--seed", "1", "--force", NULL);
-    assert_exit(&r, 0);
+    demo_paths d;
+    const char *dir = gp_demo_dir("rules_demo");
+    snprintf(d.zones, sizeof d.zones, "%s/streets.shp", dir);
+    snprintf(d.shp, sizeof d.shp, "%s/%s.shp", dir, base);
+    snprintf(d.dbf, sizeof d.dbf, "%s/%s.dbf", dir, base);
     return d;
 }
 
@@ -555,34 +547,36 @@ static void check_sums(json_object *j)
                        100 * jdbl(j, "total.numerator") / jdbl(j, "total.denominator"), 1e-9);
 }
 
-/* The landuse parcels whose status is 闲置, read with GDAL. */
-static size_t idle_parcels_in_dbf(const char *path)
+/* The features of the shapefile at `path` for which keep() says 1, read
+ * with GDAL (not with libgeo). */
+typedef int (*feature_test)(OGRFeatureH ft, OGRFeatureDefnH def, const void *arg);
+static size_t count_in(const char *path, feature_test keep, const void *arg)
 {
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
     assert_non_null(ds);
     OGRLayerH L = GDALDatasetGetLayer(ds, 0);
-    int f = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(L), "status");
-    assert_true(f >= 0);
     size_t n = 0;
-    OGRFeatureH ft;
-    OGR_L_ResetReading(L);
-    while ((ft = OGR_L_GetNextFeature(L))) {
-        n += OGR_F_IsFieldSetAndNotNull(ft, f) && !strcmp(OGR_F_GetFieldAsString(ft, f), "闲置");
-        OGR_F_Destroy(ft);
-    }
+    for (OGRFeatureH ft; (ft = OGR_L_GetNextFeature(L)); OGR_F_Destroy(ft))
+        n += keep(ft, OGR_L_GetLayerDefn(L), arg) != 0;
     GDALClose(ds);
     return n;
+}
+
+/* status is 闲置 */
+static int is_idle_status(OGRFeatureH ft, OGRFeatureDefnH def, const void *arg)
+{
+    (void)arg;
+    int f = OGR_FD_GetFieldIndex(def, "status");
+    assert_true(f >= 0);
+    return OGR_F_IsFieldSetAndNotNull(ft, f) && !strcmp(OGR_F_GetFieldAsString(ft, f), "闲置");
 }
 
 static void test_demo_low_efficiency(void **state)
 {
     (void)state;
-    char zones[1300], landuse[1300], dbf[1300];
-    snprintf(zones, sizeof zones, "%s/streets.shp", demo_dir());
-    snprintf(landuse, sizeof landuse, "%s/landuse.shp", demo_dir());
-    snprintf(dbf, sizeof dbf, "%s/landuse.dbf", demo_dir());
-    json_object *j = gp_json("measure", "low-efficiency", "--zones", zones, "--parcels",
-                             landuse, "--status-field", "status", "--min-far", "1.0",
+    demo_paths lu = demo_of("landuse");
+    json_object *j = gp_json("measure", "low-efficiency", "--zones", lu.zones, "--parcels",
+                             lu.shp, "--status-field", "status", "--min-far", "1.0",
                              "--far-field", "far", "--format", "json", NULL);
     check_sums(j);
     size_t n = jlen(j, "details.parcels"), idle = 0, low = 0;
@@ -600,7 +594,7 @@ static void test_demo_low_efficiency(void **state)
         idle += is_idle;
         low += jdbl(j, p) == 1;
     }
-    size_t want = idle_parcels_in_dbf(dbf);
+    size_t want = count_in(lu.dbf, is_idle_status, NULL);
     assert_true(want > 0);
     assert_int_equal(idle, want);
     assert_true(low >= idle && low < n);
@@ -608,7 +602,7 @@ static void test_demo_low_efficiency(void **state)
 
     /* industrial land with the tax rule: a parcel without a tax figure is
      * undetermined unless FAR or status already says low-efficiency */
-    j = gp_json("measure", "low-efficiency", "--zones", zones, "--parcels", landuse, "--where",
+    j = gp_json("measure", "low-efficiency", "--zones", lu.zones, "--parcels", lu.shp, "--where",
                 "code = 'M'", "--tax-field", "tax_wan", "--status-field", "status",
                 "--format", "json", NULL);
     check_sums(j);
@@ -628,82 +622,65 @@ static void test_demo_low_efficiency(void **state)
     }
 }
 
-/* The records with no start date and an agreed start date at least a
- * year before AS_OF, counted from supply.dbf with GDAL (the same day a
- * year later compared as (year + 1, month, day) against AS_OF). */
-static size_t overdue_in_dbf(const char *path, int y, int m, int d)
+/* Supplied on or before *asof (YYYYMMDD), no start date, and the agreed
+ * start date at least a year before: the same day a year later, compared
+ * as (year + 1, month, day) against AS_OF. */
+static int overdue(OGRFeatureH ft, OGRFeatureDefnH def, const void *arg)
 {
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
-    assert_non_null(ds);
-    OGRLayerH L = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH def = OGR_L_GetLayerDefn(L);
+    long asof = *(const long *)arg;
     int fdue = OGR_FD_GetFieldIndex(def, "start_due"), fst = OGR_FD_GetFieldIndex(def, "start_dt");
     int fsup = OGR_FD_GetFieldIndex(def, "supply_dt");
-    size_t n = 0;
-    OGRFeatureH ft;
-    OGR_L_ResetReading(L);
-    while ((ft = OGR_L_GetNextFeature(L))) {
-        int dy, dm, dd, h, mi, s, tz;
-        int sy, sm, sd;
-        if (!OGR_F_IsFieldSetAndNotNull(ft, fst) && OGR_F_IsFieldSetAndNotNull(ft, fdue) &&
-            OGR_F_GetFieldAsDateTime(ft, fdue, &dy, &dm, &dd, &h, &mi, &s, &tz) &&
-            OGR_F_GetFieldAsDateTime(ft, fsup, &sy, &sm, &sd, &h, &mi, &s, &tz)) {
-            long due1 = (dy + 1) * 10000L + dm * 100 + dd, asof = y * 10000L + m * 100 + d;
-            long sup = sy * 10000L + sm * 100 + sd;
-            n += sup <= asof && due1 <= asof;
-        }
-        OGR_F_Destroy(ft);
-    }
-    GDALClose(ds);
-    return n;
+    int dy, dm, dd, sy, sm, sd, h, mi, s, tz;
+    if (OGR_F_IsFieldSetAndNotNull(ft, fst) || !OGR_F_IsFieldSetAndNotNull(ft, fdue) ||
+        !OGR_F_GetFieldAsDateTime(ft, fdue, &dy, &dm, &dd, &h, &mi, &s, &tz) ||
+        !OGR_F_GetFieldAsDateTime(ft, fsup, &sy, &sm, &sd, &h, &mi, &s, &tz))
+        return 0;
+    return sy * 10000L + sm * 100 + sd <= asof && (dy + 1) * 10000L + dm * 100 + dd <= asof;
 }
 
-static double row_value(json_object *j, const char *row, const char *col)
+/* Column `col` of zone row z, or of the total when z is the zone count. */
+static double row_value(json_object *j, size_t z, const char *col)
 {
     char p[200];
-    snprintf(p, sizeof p, "%s.%s", row, col);
+    if (z < jlen(j, "zones"))
+        snprintf(p, sizeof p, "zones.%zu.%s", z, col);
+    else
+        snprintf(p, sizeof p, "total.%s", col);
     return jdbl(j, p);
 }
 
 static void test_demo_idle_land(void **state)
 {
     (void)state;
-    char zones[1300], sup[1300], dbf[1300];
-    snprintf(zones, sizeof zones, "%s/streets.shp", demo_dir());
-    snprintf(sup, sizeof sup, "%s/supply.shp", demo_dir());
-    snprintf(dbf, sizeof dbf, "%s/supply.dbf", demo_dir());
-    json_object *j = gp_json("measure", "idle-land", "--zones", zones, "--supply", sup,
+    demo_paths su = demo_of("supply");
+    json_object *j = gp_json("measure", "idle-land", "--zones", su.zones, "--supply", su.shp,
                              "--as-of", "2024-06-30", "--format", "json", NULL);
     check_sums(j);
     /* idle + not idle + undetermined = the records, per zone and in total */
     size_t nz = jlen(j, "zones");
     char p[200];
     for (size_t z = 0; z <= nz; z++) {
-        char row[40];
-        if (z < nz)
-            snprintf(row, sizeof row, "zones.%zu", z);
-        else
-            snprintf(row, sizeof row, "total");
-        double idle = row_value(j, row, "idle"), not_idle = row_value(j, row, "not_idle"),
-               undet = row_value(j, row, "undetermined");
-        assert_double_near(idle + not_idle + undet, row_value(j, row, "records"), 0);
-        double m2 = row_value(j, row, "idle_m2") + row_value(j, row, "not_idle_m2") +
-                    row_value(j, row, "undetermined_m2");
-        assert_double_near(m2, row_value(j, row, "records_m2"), 1e-6 * m2);
+        double n = row_value(j, z, "idle") + row_value(j, z, "not_idle") +
+                   row_value(j, z, "undetermined");
+        assert_double_near(n, row_value(j, z, "records"), 0);
+        double m2 = row_value(j, z, "idle_m2") + row_value(j, z, "not_idle_m2") +
+                    row_value(j, z, "undetermined_m2");
+        assert_double_near(m2, row_value(j, z, "records_m2"), 1e-6 * m2);
         /* without rule b's fields nothing is idle by rule b */
-        assert_double_near(row_value(j, row, "rule_b"), 0, 0);
+        assert_double_near(row_value(j, z, "rule_b"), 0, 0);
     }
     size_t n = jlen(j, "details.supply"), rule_a = 0;
     for (size_t i = 0; i < n; i++) {
         snprintf(p, sizeof p, "details.supply.%zu.rule_a", i);
         rule_a += jhas(j, p) && jdbl(j, p) == 1;
     }
-    size_t want = overdue_in_dbf(dbf, 2024, 6, 30);
+    const long asof = 20240630;
+    size_t want = count_in(su.dbf, overdue, &asof);
     assert_true(want > 0);
     assert_int_equal(rule_a, want);
 
     gp_result r;
-    gp_run(&r, "measure", "idle-land", "--zones", zones, "--supply", sup, NULL);
+    gp_run(&r, "measure", "idle-land", "--zones", su.zones, "--supply", su.shp, NULL);
     assert_exit(&r, 2);
     assert_contains(r.err, "--as-of");
     gp_run(&r, "measure", "--help", NULL);

@@ -303,13 +303,50 @@ lg_status land_flag_tables(lg_ctx *ctx, const lg_zones *zones, const char *const
             snprintf(names[k], sizeof names[k], "%s%s", flags[k / 3], suffix[k % 3]);
             cols[3 + k] = names[k], units[3 + k] = suffix_u[k % 3];
         }
-        memcpy(cols + 3 + nf, extra, nextra * sizeof *cols);
-        memcpy(units + 3 + nf, extra_units, nextra * sizeof *units);
+        for (size_t c = 0; c < nextra; c++)
+            cols[3 + nf + c] = extra[c], units[3 + nf + c] = extra_units[c];
         st = lg_make_zone_tables(ctx, zones, cols, units, nc, zt, tt);
     }
     free(cols);
     free(names);
     return st;
+}
+
+lg_result *land_rules_result(lg_ctx *ctx, const lg_zones *zones, const lg_layer *L,
+                             const land_rules_spec *spec, void *user)
+{
+    land_shares s = {0};
+    land_tables T = {0};
+    double *flags = NULL, *sums = NULL;
+    size_t nz = lg_zones_count(zones), nk = spec->nk;
+    lg_result *r = NULL;
+    lg_status st = land_shares_compute(ctx, zones, L, &s);
+    if (st == LG_OK &&
+        (!(r = lg_result_start(ctx, spec->kernel, "%", zones)) ||
+         land_flag_tables(ctx, zones, spec->flags, nk, spec->extra, spec->extra_units,
+                          spec->nextra, &T.zones, &T.total) != LG_OK ||
+         !(T.detail = land_detail_table(ctx, spec->detail, L, spec->dcols, spec->dunits,
+                                        spec->ndcols)) ||
+         !(flags = lg_calloc(ctx, (s.nf ? s.nf : 1) * nk, sizeof *flags))))
+        st = LG_ERR_NOMEM;
+    if (st == LG_OK)
+        st = spec->judge(ctx, &s, &T, flags, user);
+    if (st == LG_OK && !(sums = land_flag_sums(ctx, &s, flags, nk)))
+        st = LG_ERR_NOMEM;
+    for (size_t z = 0; st == LG_OK && z <= nz; z++)
+        land_flag_row(z < nz ? T.zones : T.total, z < nz ? z : 0, sums + z * nk * 2, nk,
+                      spec->num, spec->den);
+    if (st == LG_OK)
+        st = land_tables_give(ctx, r, &T);
+    if (st == LG_OK)
+        st = spec->params(ctx, r, user);
+    if (st != LG_OK)
+        r = lg_result_free(ctx, r);
+    land_tables_free(ctx, &T);
+    free(flags);
+    free(sums);
+    land_shares_free(&s);
+    return r;
 }
 
 lg_status land_tables_give(lg_ctx *ctx, lg_result *r, land_tables *t)

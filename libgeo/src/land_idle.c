@@ -29,6 +29,8 @@ static const char *const DUNIT[D_N] = {"m2", "YYYYMMDD", "YYYYMMDD", "YYYYMMDD",
                                        "m2", "%", "1/0", "1/0", "1/0", "1/0", "1/0", "1/0", ""};
 
 typedef struct idle_in {
+    const lg_layer *L;
+    const char *const *options;
     int as_of;
     int no_due_supply;            /* NO_DUE=supply */
     int *supply, *due, *start, *halt; /* per record, 0: NULL (halt: NULL when no field) */
@@ -227,51 +229,41 @@ static lg_status idle_params(lg_ctx *ctx, lg_result *r, const lg_layer *L, const
     return LG_OK;
 }
 
+static lg_status idle_judge(lg_ctx *ctx, const land_shares *s, land_tables *T, double *flags,
+                            void *user)
+{
+    (void)ctx;
+    idle_in *in = user;
+    judge(in, in->L, s, T->detail, flags);
+    return LG_OK;
+}
+
+static lg_status idle_report(lg_ctx *ctx, lg_result *r, void *user)
+{
+    idle_in *in = user;
+    return idle_params(ctx, r, in->L, in, in->options);
+}
+
 lg_result *lg_idle_land(lg_ctx *ctx, const lg_zones *zones, const lg_layer *supply,
                         const char *const *options)
 {
     static const char *const known[] = {"AS_OF",          "SUPPLY_DATE_FIELD", "DUE_FIELD",
                                         "START_FIELD",    "HALTED_FIELD",      "DEVELOPED_FIELD",
                                         "INVESTED_FIELD", "NO_DUE",            NULL};
-    const char *kernel = "idle-land";
-    if (lg_opt_check(ctx, kernel, options, known) != LG_OK ||
-        !lg_same_crs(ctx, kernel, zones, supply))
+    static const land_rules_spec spec = {
+        .kernel = "idle-land", .flags = FLAG_NAME, .nk = F_N, .num = F_IDLE, .den = F_RECORDS,
+        .detail = "supply", .dcols = DCOL, .dunits = DUNIT, .ndcols = D_N,
+        .judge = idle_judge, .params = idle_report};
+    if (lg_opt_check(ctx, spec.kernel, options, known) != LG_OK ||
+        !lg_same_crs(ctx, spec.kernel, zones, supply))
         return NULL;
-    idle_in in = {0};
-    land_shares s = {0};
-    lg_result *r = NULL;
-    land_tables T = {0};
-    double *flags = NULL, *sums = NULL;
-    size_t nz = lg_zones_count(zones);
-    if (idle_read(ctx, kernel, supply, options, &in) != LG_OK ||
-        land_shares_compute(ctx, zones, supply, &s) != LG_OK)
-        goto fail;
-    if (!(r = lg_result_start(ctx, kernel, "%", zones)) ||
-        land_flag_tables(ctx, zones, FLAG_NAME, F_N, NULL, NULL, 0, &T.zones, &T.total) !=
-            LG_OK ||
-        !(T.detail = land_detail_table(ctx, "supply", supply, DCOL, DUNIT, D_N)) ||
-        !(flags = lg_calloc(ctx, (s.nf ? s.nf : 1) * F_N, sizeof *flags)))
-        goto fail;
-    judge(&in, supply, &s, T.detail, flags);
-    if (!(sums = land_flag_sums(ctx, &s, flags, F_N)))
-        goto fail;
-    for (size_t z = 0; z <= nz; z++)
-        land_flag_row(z < nz ? T.zones : T.total, z < nz ? z : 0, sums + z * F_N * 2, F_N,
-                      F_IDLE, F_RECORDS);
-    if (land_tables_give(ctx, r, &T) != LG_OK ||
-        idle_params(ctx, r, supply, &in, options) != LG_OK)
-        r = lg_result_free(ctx, r);
-    goto done;
-fail:
-    r = lg_result_free(ctx, r);
-done:
-    land_tables_free(ctx, &T);
-    free(flags);
-    free(sums);
+    idle_in in = {.L = supply, .options = options};
+    lg_result *r = idle_read(ctx, spec.kernel, supply, options, &in) == LG_OK
+                       ? land_rules_result(ctx, zones, supply, &spec, &in)
+                       : NULL;
     free(in.supply);
     free(in.due);
     free(in.start);
     free(in.halt);
-    land_shares_free(&s);
     return r;
 }

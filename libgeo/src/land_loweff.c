@@ -36,6 +36,12 @@ typedef struct loweff {
     /* idle */
     int status_f;
     const char *idle_values;
+    /* tables: flag names, detail columns and where they are */
+    const char *flags[3 + RULE_N];
+    const char *dcols[5 + RULE_N + 3], *dunits[5 + RULE_N + 3];
+    size_t nd, col[5 + 1];
+    const lg_layer *B;
+    const char *const *options;
 } loweff;
 
 /* A field named by an option, any type; -1 with LG_ERR_ARG when absent. */
@@ -141,9 +147,10 @@ static lg_status zone_tax(lg_ctx *ctx, loweff *e, const land_shares *s)
  * zone_row. */
 enum { D_LAND, D_FAR, D_MIN, D_TAX, D_TAXMEAN, D_FIXED };
 
-static lg_table *detail_table(lg_ctx *ctx, const loweff *e, size_t *col)
+static void detail_columns(loweff *e)
 {
-    const char *cols[D_FIXED + RULE_N + 3], *units[D_FIXED + RULE_N + 3];
+    const char **cols = e->dcols, **units = e->dunits;
+    size_t *col = e->col;
     static const char *const fixed[D_FIXED] = {"land_m2", "far", "min_far", "tax_per_mu",
                                                "tax_mean_per_mu"};
     static const char *const fixed_u[D_FIXED] = {"m2", "", "", "/mu", "/mu"};
@@ -161,7 +168,8 @@ static lg_table *detail_table(lg_ctx *ctx, const loweff *e, size_t *col)
     cols[n] = "low_efficiency", units[n++] = "1/0";
     cols[n] = "undetermined", units[n++] = "1/0";
     cols[n] = "zone_row", units[n++] = "";
-    return land_detail_table(ctx, "parcels", e->P, cols, units, n);
+    e->nd = n;
+    col[D_FIXED] = n - e->nr - 3;
 }
 
 static void set_if(lg_table *t, size_t row, size_t col, double v)
@@ -276,6 +284,26 @@ static lg_status loweff_params(lg_ctx *ctx, lg_result *r, const loweff *e, const
     return lg_result_add_param(ctx, r, "value", "low-efficiency share of the parcels' area (%)");
 }
 
+static lg_status loweff_judge(lg_ctx *ctx, const land_shares *s, land_tables *T, double *flags,
+                              void *user)
+{
+    loweff *e = user;
+    if (e->on[RULE_TAX] && zone_tax(ctx, e, s) != LG_OK)
+        return LG_ERR_NOMEM;
+    judge(e, s, T->detail, e->col, flags);
+    size_t nk = F_RULES + e->nr;
+    for (size_t z = 0; e->on[RULE_TAX] && z <= s->nz; z++)
+        lg_table_set(z < s->nz ? T->zones : T->total, z < s->nz ? z : 0, 3 + 3 * nk,
+                     lg_ratio(e->ztax[z], e->zland[z] / LG_M2_PER_MU));
+    return LG_OK;
+}
+
+static lg_status loweff_report(lg_ctx *ctx, lg_result *r, void *user)
+{
+    loweff *e = user;
+    return loweff_params(ctx, r, e, e->B, e->options);
+}
+
 lg_result *lg_low_efficiency(lg_ctx *ctx, const lg_zones *zones, const lg_layer *parcels,
                              const lg_layer *buildings, const char *const *options)
 {
@@ -283,60 +311,33 @@ lg_result *lg_low_efficiency(lg_ctx *ctx, const lg_zones *zones, const lg_layer 
                                         "FAR_FIELD", "BUILDING_PARCEL_FIELD", "PARCEL_ID_FIELD",
                                         "FLOORS_FIELD", "FLOOR_AREA_FIELD", "TAX_FIELD",
                                         "TAX_SHARE", "STATUS_FIELD", "IDLE_VALUES", NULL};
+    static const char *const extra[] = {"tax_mean_per_mu"}, *const extra_u[] = {"/mu"};
     const char *kernel = "low-efficiency";
     if (lg_opt_check(ctx, kernel, options, known) != LG_OK ||
         !lg_same_crs(ctx, kernel, zones, parcels) ||
         (buildings && !lg_same_crs(ctx, kernel, zones, buildings)))
         return NULL;
-    loweff e = {.P = parcels};
-    land_shares s = {0};
+    loweff e = {.P = parcels, .B = buildings, .options = options,
+                .flags = {"parcels", "low", "undetermined"}};
     lg_result *r = NULL;
-    land_tables T = {0};
-    double *flags = NULL, *sums = NULL;
-    size_t nz = lg_zones_count(zones), col[D_FIXED + 1];
-    if (loweff_setup(ctx, kernel, &e, buildings, options) != LG_OK ||
-        (e.by_buildings &&
-         land_far_compute(ctx, kernel, parcels, buildings, options, &e.bfar) != LG_OK) ||
-        land_shares_compute(ctx, zones, parcels, &s) != LG_OK ||
-        (e.on[RULE_TAX] && zone_tax(ctx, &e, &s) != LG_OK))
-        goto fail;
-    size_t nk = F_RULES + e.nr;
-    const char *flag_names[F_RULES + RULE_N] = {"parcels", "low", "undetermined"};
-    for (size_t q = 0; q < RULE_N; q++)
-        if (e.on[q])
-            flag_names[F_RULES + e.rule[q]] = RULE_NAME[q];
-    static const char *const extra[] = {"tax_mean_per_mu"}, *const extra_u[] = {"/mu"};
-    if (!(r = lg_result_start(ctx, kernel, "%", zones)) ||
-        land_flag_tables(ctx, zones, flag_names, nk, extra, extra_u, e.on[RULE_TAX],
-                         &T.zones, &T.total) != LG_OK ||
-        !(T.detail = detail_table(ctx, &e, col)) ||
-        !(flags = lg_calloc(ctx, (s.nf ? s.nf : 1) * nk, sizeof *flags)))
-        goto fail;
-    col[D_FIXED] = lg_table_columns(T.detail) - e.nr - 3;
-    judge(&e, &s, T.detail, col, flags);
-    if (!(sums = land_flag_sums(ctx, &s, flags, nk)))
-        goto fail;
-    for (size_t z = 0; z <= nz; z++) {
-        lg_table *t = z < nz ? T.zones : T.total;
-        size_t row = z < nz ? z : 0;
-        land_flag_row(t, row, sums + z * nk * 2, nk, F_LOW, F_PARCELS);
-        if (e.on[RULE_TAX])
-            lg_table_set(t, row, 3 + 3 * nk, lg_ratio(e.ztax[z], e.zland[z] / LG_M2_PER_MU));
+    if (loweff_setup(ctx, kernel, &e, buildings, options) == LG_OK &&
+        (!e.by_buildings ||
+         land_far_compute(ctx, kernel, parcels, buildings, options, &e.bfar) == LG_OK)) {
+        for (size_t q = 0; q < RULE_N; q++)
+            if (e.on[q])
+                e.flags[F_RULES + e.rule[q]] = RULE_NAME[q];
+        detail_columns(&e);
+        land_rules_spec spec = {
+            .kernel = kernel, .flags = e.flags, .nk = F_RULES + e.nr, .num = F_LOW,
+            .den = F_PARCELS, .extra = extra, .extra_units = extra_u,
+            .nextra = (size_t)e.on[RULE_TAX], .detail = "parcels", .dcols = e.dcols,
+            .dunits = e.dunits, .ndcols = e.nd, .judge = loweff_judge,
+            .params = loweff_report};
+        r = land_rules_result(ctx, zones, parcels, &spec, &e);
     }
-    if (land_tables_give(ctx, r, &T) != LG_OK ||
-        loweff_params(ctx, r, &e, buildings, options) != LG_OK)
-        r = lg_result_free(ctx, r);
-    goto done;
-fail:
-    r = lg_result_free(ctx, r);
-done:
-    land_tables_free(ctx, &T);
-    free(flags);
-    free(sums);
     free(e.ztax);
     free(e.zland);
     land_far_free(&e.bfar);
     land_minfar_free(&e.minfar);
-    land_shares_free(&s);
     return r;
 }
