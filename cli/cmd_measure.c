@@ -29,6 +29,10 @@ static const char MEASURE_HELP[] =
     "  far             --parcels --buildings     容积率 and 建筑系数 per parcel and zone\n"
     "  land-stock      --approvals --supply --years Y,Y\n"
     "                                            批而未供 stock at 1 January, disposal %\n"
+    "  low-efficiency  --parcels [--buildings] RULES\n"
+    "                                            城镇低效用地: % of parcel area, counts per rule\n"
+    "  idle-land       --supply --as-of YYYY-MM-DD\n"
+    "                                            闲置土地 (53号令): % of supplied area idle\n"
     "                                            (site screening without zones: " PROG " screen)\n"
     "\n"
     "Zones:\n"
@@ -43,11 +47,13 @@ static const char MEASURE_HELP[] =
     "                        measured, e.g. the built-up area)\n"
     "  --buildings --approvals --supply\n"
     "  --where SQL           filter the primary input (lines, cover, points, parcels,\n"
-    "                        target, sites, approvals)\n"
+    "                        target, sites, approvals; supply for idle-land)\n"
     "  --facilities-where SQL, --control-where SQL   filter those inputs\n"
     "Kernel options:\n"
-    "  --class-field F       length-density (km per class), length-share, overlap\n"
-    "  --classes a,b         length-share: the classes counted in the numerator\n"
+    "  --class-field F       length-density (km per class), length-share, overlap,\n"
+    "                        low-efficiency (the class rule)\n"
+    "  --classes a,b         length-share: the classes counted in the numerator;\n"
+    "                        low-efficiency: the classes that are low-efficiency\n"
     "  --undirected          length-density, length-share: a line and its exact\n"
     "                        reverse count once (directed road graphs)\n"
     "  --weight-field F      count, coverage (point targets): sum of a field\n"
@@ -90,6 +96,43 @@ static const char MEASURE_HELP[] =
     "                        --approval-id-field (default id), areas capped\n"
     "  --approval-date-field F (default appr_date), --supply-date-field F (default\n"
     "                        supply_dt): dates as YYYY-MM-DD; a malformed one is an error\n"
+    "  low-efficiency (城镇低效用地, 国土资发〔2016〕147号 with local tests): a parcel is\n"
+    "  low-efficiency when any rule given says so (OR).  Each rule is a column\n"
+    "  rule:NAME per parcel: 1, 0, or empty when it cannot decide (a NULL field);\n"
+    "  a parcel no rule calls low-efficiency but one cannot decide is 'undetermined'.\n"
+    "  Give at least one rule:\n"
+    "    class: --class-field F --classes D,E   the value is listed (亩均 class D ...)\n"
+    "    far:   --min-far X|FILE [--industry-field F] with --far-field F (a FAR\n"
+    "           attribute) or --buildings (FAR from footprints x floors, as in far):\n"
+    "           FAR below the minimum (equal is not); no minimum for the industry: 0\n"
+    "    tax:   --tax-field F [--tax-share S] (default 0.5): tax per mu below S x the\n"
+    "           mean of the parcel's zone = sum of tax / sum of mu over the zone's\n"
+    "           parcels with a tax value (0 counts; NULL: left out of the mean and\n"
+    "           undetermined), parcels split by area share; filter the parcels to the\n"
+    "           land evaluated, e.g. --where \"code = 'M'\"\n"
+    "    idle:  --status-field F [--idle-values 闲置,...] (default 闲置)\n"
+    "  Zones: value = low-efficiency % of the parcels' area; count, m2 and mu of the\n"
+    "  parcels, low, undetermined and each rule:NAME.  Detail parcels: the rules and\n"
+    "  low_efficiency.\n"
+    "  idle-land (闲置土地, 国土资源部令第53号 2012) as of --as-of YYYY-MM-DD (required),\n"
+    "  over the supply records supplied on or before that day:\n"
+    "    rule a: not started (start date NULL or later) and as-of >= the agreed start\n"
+    "            date + 1 year (exactly one year: idle; 29 Feb + 1 year = 1 Mar)\n"
+    "    rule b: started, developed area < 1/3 of the record's area or investment\n"
+    "            < 25 % (exactly 1/3 or 25 %: not idle), and halted >= 1 year\n"
+    "  Idle when a or b holds; 'undetermined' when neither holds and one cannot be\n"
+    "  decided: no agreed start date, or a started record without the fields rule b\n"
+    "  needs (a NULL halt date means not halted).\n"
+    "  --due-field F          agreed start date (约定开工, default start_due)\n"
+    "  --start-field F        actual start date (default start_dt; NULL: not started)\n"
+    "  --halted-field F       date construction stopped (rule b)\n"
+    "  --developed-field F    developed area in m2 (rule b)\n"
+    "  --invested-field F     investment made, percent 0-100 of the total (rule b)\n"
+    "  --no-due undetermined|supply  without an agreed date: undetermined (default) or\n"
+    "                        count one year from the supply date\n"
+    "  Zones: value = idle % of the counted records' area; count, m2 and mu of\n"
+    "  records, idle, not_idle, undetermined, rule_a, rule_b.  Detail supply: dates\n"
+    "  (YYYYMMDD), counted, rule_a, rule_b, idle, undetermined.\n"
     "Output:\n"
     "  --format text|csv|json  (default text; csv is UTF-8 with BOM for Excel)\n"
     "  --out-layer FILE.gpkg   also write a GeoPackage: layer zones (values as\n"
@@ -103,13 +146,14 @@ static const char MEASURE_HELP[] =
 /* ------------------------------------------------------------------ */
 /* Kinds, roles and options                                            */
 
-enum { K_LD, K_LS, K_AS, K_COUNT, K_PA, K_COV, K_OV, K_FAR, K_STOCK, K_N };
+enum { K_LD, K_LS, K_AS, K_COUNT, K_PA, K_COV, K_OV, K_FAR, K_STOCK, K_LOWEFF, K_IDLE, K_N };
 #define KB(k) (1u << (k))
 #define K_ALL ((1u << K_N) - 1)
 
 static const char *const KIND_NAME[K_N] = {"length-density", "length-share", "area-share",
                                            "count",          "per-area",     "coverage",
-                                           "overlap",        "far",          "land-stock"};
+                                           "overlap",        "far",          "land-stock",
+                                           "low-efficiency", "idle-land"};
 
 enum {
     R_ZONES,
@@ -139,16 +183,19 @@ static const struct {
     [R_LINES] = {"--lines", "the lines to measure", KB(K_LD) | KB(K_LS), KB(K_LD) | KB(K_LS)},
     [R_COVER] = {"--cover", "the cover polygons", KB(K_AS), KB(K_AS)},
     [R_POINTS] = {"--points", "the points to count", KB(K_COUNT), KB(K_COUNT)},
-    [R_PARCELS] = {"--parcels", "the parcels", KB(K_PA) | KB(K_FAR), KB(K_PA) | KB(K_FAR)},
+    [R_PARCELS] = {"--parcels", "the parcels", KB(K_PA) | KB(K_FAR) | KB(K_LOWEFF),
+                   KB(K_PA) | KB(K_FAR) | KB(K_LOWEFF)},
     [R_FACILITIES] = {"--facilities", "the facilities (parks ...)", KB(K_COV), KB(K_COV)},
     [R_TARGET] = {"--target", "what should be served (residential ...)", KB(K_COV), KB(K_COV)},
     [R_SITES] = {"--sites", "the project sites", KB(K_OV), KB(K_OV)},
     [R_CONTROL] = {"--control", "the control zones", KB(K_OV), KB(K_OV)},
     [R_BOUNDARY] = {"--boundary", "the development boundary", KB(K_OV), 0},
     [R_DENOM] = {"--denominator", "the denominator area", KB(K_LD) | KB(K_AS), 0},
-    [R_BUILDINGS] = {"--buildings", "the building footprints", KB(K_FAR), KB(K_FAR)},
+    [R_BUILDINGS] = {"--buildings", "the building footprints", KB(K_FAR) | KB(K_LOWEFF),
+                     KB(K_FAR)},
     [R_APPROVALS] = {"--approvals", "the land approvals (农转用 batches)", KB(K_STOCK), KB(K_STOCK)},
-    [R_SUPPLY] = {"--supply", "the land supply records (供地)", KB(K_STOCK), KB(K_STOCK)},
+    [R_SUPPLY] = {"--supply", "the land supply records (供地)", KB(K_STOCK) | KB(K_IDLE),
+                  KB(K_STOCK) | KB(K_IDLE)},
 };
 
 enum {
@@ -190,6 +237,18 @@ enum {
     O_SUPPLY_DATE_FIELD,
     O_APPROVAL_ID_FIELD,
     O_SUPPLY_LINK_FIELD,
+    O_FAR_FIELD,
+    O_TAX_FIELD,
+    O_TAX_SHARE,
+    O_STATUS_FIELD,
+    O_IDLE_VALUES,
+    O_AS_OF,
+    O_DUE_FIELD,
+    O_START_FIELD,
+    O_HALTED_FIELD,
+    O_DEVELOPED_FIELD,
+    O_INVESTED_FIELD,
+    O_NO_DUE,
     O_N
 };
 
@@ -207,9 +266,9 @@ static const struct {
     [O_ZONES_WHERE] = {"--zones-where", NULL, K_ALL, 0, NUM_NONE},
     [O_FACILITIES_WHERE] = {"--facilities-where", NULL, KB(K_COV), 0, NUM_NONE},
     [O_CONTROL_WHERE] = {"--control-where", NULL, KB(K_OV), 0, NUM_NONE},
-    [O_CLASS_FIELD] = {"--class-field", "CLASS_FIELD", KB(K_LD) | KB(K_LS) | KB(K_OV), KB(K_LS),
-                       NUM_NONE},
-    [O_CLASSES] = {"--classes", "CLASSES", KB(K_LS), KB(K_LS), NUM_NONE},
+    [O_CLASS_FIELD] = {"--class-field", "CLASS_FIELD",
+                       KB(K_LD) | KB(K_LS) | KB(K_OV) | KB(K_LOWEFF), KB(K_LS), NUM_NONE},
+    [O_CLASSES] = {"--classes", "CLASSES", KB(K_LS) | KB(K_LOWEFF), KB(K_LS), NUM_NONE},
     [O_WEIGHT_FIELD] = {"--weight-field", "WEIGHT_FIELD", KB(K_COUNT) | KB(K_COV), 0, NUM_NONE},
     [O_POPULATION_FIELD] = {"--population-field", "POPULATION_FIELD", KB(K_COUNT) | KB(K_AS), 0, NUM_NONE},
     [O_PER] = {"--per", "PER", KB(K_COUNT), 0, NUM_REAL},
@@ -229,18 +288,30 @@ static const struct {
     [O_FORMAT] = {"--format", NULL, K_ALL, 0, NUM_NONE},
     [O_OUT_LAYER] = {"--out-layer", NULL, K_ALL, 0, NUM_NONE},
     [O_THREADS] = {"--threads", NULL, K_ALL, 0, NUM_INT},
-    [O_BUILDING_PARCEL_FIELD] = {"--building-parcel-field", "BUILDING_PARCEL_FIELD", KB(K_FAR), 0, NUM_NONE},
-    [O_PARCEL_ID_FIELD] = {"--parcel-id-field", "PARCEL_ID_FIELD", KB(K_FAR), 0, NUM_NONE},
-    [O_FLOORS_FIELD] = {"--floors-field", "FLOORS_FIELD", KB(K_FAR), 0, NUM_NONE},
-    [O_FLOOR_AREA_FIELD] = {"--floor-area-field", "FLOOR_AREA_FIELD", KB(K_FAR), 0, NUM_NONE},
-    [O_MIN_FAR] = {"--min-far", "MIN_FAR", KB(K_FAR), 0, NUM_NONE},
-    [O_INDUSTRY_FIELD] = {"--industry-field", "INDUSTRY_FIELD", KB(K_FAR), 0, NUM_NONE},
+    [O_BUILDING_PARCEL_FIELD] = {"--building-parcel-field", "BUILDING_PARCEL_FIELD", KB(K_FAR) | KB(K_LOWEFF), 0, NUM_NONE},
+    [O_PARCEL_ID_FIELD] = {"--parcel-id-field", "PARCEL_ID_FIELD", KB(K_FAR) | KB(K_LOWEFF), 0, NUM_NONE},
+    [O_FLOORS_FIELD] = {"--floors-field", "FLOORS_FIELD", KB(K_FAR) | KB(K_LOWEFF), 0, NUM_NONE},
+    [O_FLOOR_AREA_FIELD] = {"--floor-area-field", "FLOOR_AREA_FIELD", KB(K_FAR) | KB(K_LOWEFF), 0, NUM_NONE},
+    [O_MIN_FAR] = {"--min-far", "MIN_FAR", KB(K_FAR) | KB(K_LOWEFF), 0, NUM_NONE},
+    [O_INDUSTRY_FIELD] = {"--industry-field", "INDUSTRY_FIELD", KB(K_FAR) | KB(K_LOWEFF), 0, NUM_NONE},
     [O_YEARS] = {"--years", "YEARS", KB(K_STOCK), KB(K_STOCK), NUM_NONE},
     [O_LINK] = {"--link", "LINK", KB(K_STOCK), 0, NUM_NONE},
     [O_APPROVAL_DATE_FIELD] = {"--approval-date-field", "APPROVAL_DATE_FIELD", KB(K_STOCK), 0, NUM_NONE},
-    [O_SUPPLY_DATE_FIELD] = {"--supply-date-field", "SUPPLY_DATE_FIELD", KB(K_STOCK), 0, NUM_NONE},
+    [O_SUPPLY_DATE_FIELD] = {"--supply-date-field", "SUPPLY_DATE_FIELD", KB(K_STOCK) | KB(K_IDLE), 0, NUM_NONE},
     [O_APPROVAL_ID_FIELD] = {"--approval-id-field", "APPROVAL_ID_FIELD", KB(K_STOCK), 0, NUM_NONE},
     [O_SUPPLY_LINK_FIELD] = {"--supply-link-field", "SUPPLY_LINK_FIELD", KB(K_STOCK), 0, NUM_NONE},
+    [O_FAR_FIELD] = {"--far-field", "FAR_FIELD", KB(K_LOWEFF), 0, NUM_NONE},
+    [O_TAX_FIELD] = {"--tax-field", "TAX_FIELD", KB(K_LOWEFF), 0, NUM_NONE},
+    [O_TAX_SHARE] = {"--tax-share", "TAX_SHARE", KB(K_LOWEFF), 0, NUM_REAL},
+    [O_STATUS_FIELD] = {"--status-field", "STATUS_FIELD", KB(K_LOWEFF), 0, NUM_NONE},
+    [O_IDLE_VALUES] = {"--idle-values", "IDLE_VALUES", KB(K_LOWEFF), 0, NUM_NONE},
+    [O_AS_OF] = {"--as-of", "AS_OF", KB(K_IDLE), KB(K_IDLE), NUM_NONE},
+    [O_DUE_FIELD] = {"--due-field", "DUE_FIELD", KB(K_IDLE), 0, NUM_NONE},
+    [O_START_FIELD] = {"--start-field", "START_FIELD", KB(K_IDLE), 0, NUM_NONE},
+    [O_HALTED_FIELD] = {"--halted-field", "HALTED_FIELD", KB(K_IDLE), 0, NUM_NONE},
+    [O_DEVELOPED_FIELD] = {"--developed-field", "DEVELOPED_FIELD", KB(K_IDLE), 0, NUM_NONE},
+    [O_INVESTED_FIELD] = {"--invested-field", "INVESTED_FIELD", KB(K_IDLE), 0, NUM_NONE},
+    [O_NO_DUE] = {"--no-due", "NO_DUE", KB(K_IDLE), 0, NUM_NONE},
 };
 
 typedef struct measure_args {
@@ -476,6 +547,8 @@ static const char *where_for(const measure_args *a, int r)
     case R_SITES:
     case R_APPROVALS:
         return a->lo.where;
+    case R_SUPPLY:
+        return a->kind == K_IDLE ? a->lo.where : NULL;
     default:
         return NULL;
     }
@@ -536,6 +609,10 @@ static lg_result *run_kernel(lg_ctx *ctx, const measure_args *a, const lg_zones 
         return lg_parcel_far(ctx, z, L[R_PARCELS], L[R_BUILDINGS], opts);
     case K_STOCK:
         return lg_land_stock(ctx, z, L[R_APPROVALS], L[R_SUPPLY], opts);
+    case K_LOWEFF:
+        return lg_low_efficiency(ctx, z, L[R_PARCELS], L[R_BUILDINGS], opts);
+    case K_IDLE:
+        return lg_idle_land(ctx, z, L[R_SUPPLY], opts);
     default:
         return NULL;
     }

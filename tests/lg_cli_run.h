@@ -336,6 +336,20 @@ static inline void write_text(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+/* The demo workspace (scale S, seed 1) in LIBGEO_TEST_TMP/`name`, made on
+ * first use in this test program.  Returns a static buffer. */
+static inline const char *gp_demo_dir(const char *name)
+{
+    static char dir[1200];
+    if (dir[0])
+        return dir;
+    snprintf(dir, sizeof dir, "%s/%s", LIBGEO_TEST_TMP, name);
+    gp_result r;
+    gp_run(&r, "demo", "--out", dir, "--scale", "S", "--seed", "1", "--force", NULL);
+    assert_exit(&r, 0);
+    return dir;
+}
+
 /* ------------------------------------------------------------------ */
 /* The test group                                                      */
 /* ------------------------------------------------------------------ */

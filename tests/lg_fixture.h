@@ -103,4 +103,24 @@ static inline const char *lg_test_param(const lg_result *r, const char *key)
     return NULL;
 }
 
+/* Cell (row, column named `col`) of a result table; fails the test when
+ * the column is absent. */
+static inline double lg_test_cell(const lg_table *t, size_t row, const char *col)
+{
+    int c = lg_table_column_index(t, col);
+    if (c < 0)
+        fail_msg("no column %s in %s", col, lg_table_name(t));
+    return lg_table_value(t, row, (size_t)c);
+}
+
+/* The detail table `name` of a result; fails the test when absent. */
+static inline const lg_table *lg_test_detail(const lg_result *r, const char *name)
+{
+    for (size_t i = 0; i < lg_result_detail_count(r); i++)
+        if (!strcmp(lg_table_name(lg_result_detail(r, i)), name))
+            return lg_result_detail(r, i);
+    fail_msg("no detail table %s", name);
+    return NULL;
+}
+
 #endif

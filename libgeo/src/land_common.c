@@ -91,6 +91,24 @@ lg_status land_date(lg_ctx *ctx, const char *kernel, const lg_layer *L, size_t i
                     lg_layer_field_name(L, (size_t)f), t);
 }
 
+/* Dates of every feature of L in field `name` (option `opt`). */
+int *land_read_dates(lg_ctx *ctx, const char *kernel, const lg_layer *L, const char *opt,
+                     const char *name, size_t *nulls)
+{
+    int f = land_date_field(ctx, kernel, opt, L, name);
+    size_t n = lg_layer_size(L);
+    int *d = f >= 0 ? lg_calloc(ctx, n ? n : 1, sizeof *d) : NULL;
+    *nulls = 0;
+    for (size_t i = 0; d && i < n; i++) {
+        if (land_date(ctx, kernel, L, i, f, &d[i]) != LG_OK) {
+            free(d);
+            return NULL;
+        }
+        *nulls += !d[i];
+    }
+    return d;
+}
+
 /* ------------------------------------------------------------------ */
 /* features split across zones                                         */
 
@@ -240,6 +258,152 @@ lg_table *land_detail_table(lg_ctx *ctx, const char *name, const lg_layer *L,
         lg_table_set_geom(t, i, (GEOSGeometry *)lg_layer_geom(L, i), 0);
     }
     return t;
+}
+
+/* ------------------------------------------------------------------ */
+/* flagged features per zone                                           */
+
+double *land_flag_sums(lg_ctx *ctx, const land_shares *s, const double *flags, size_t nk)
+{
+    double *out = lg_calloc(ctx, (s->nz + 1) * (nk ? nk : 1) * 2, sizeof *out);
+    if (!out)
+        return NULL;
+    double *tot = out + s->nz * nk * 2;
+    for (size_t z = 0; z < s->nz; z++)
+        for (size_t i = 0; i < s->n[z]; i++) {
+            const land_piece *p = &s->p[z][i];
+            for (size_t k = 0; k < nk; k++)
+                if (flags[p->f * nk + k] == 1) {
+                    out[(z * nk + k) * 2] += 1;
+                    out[(z * nk + k) * 2 + 1] += p->m2;
+                }
+        }
+    for (size_t z = 0; z < s->nz; z++)
+        for (size_t k = 0; k < 2 * nk; k++)
+            tot[k] += out[z * nk * 2 + k];
+    return out;
+}
+
+lg_status land_flag_tables(lg_ctx *ctx, const lg_zones *zones, const char *const *flags,
+                           size_t nk, const char *const *extra, const char *const *extra_units,
+                           size_t nextra, lg_table **zt, lg_table **tt)
+{
+    static const char *const base[] = {"value", "numerator", "denominator"};
+    static const char *const base_u[] = {"%", "m2", "m2"};
+    static const char *const suffix[] = {"", "_m2", "_mu"};
+    static const char *const suffix_u[] = {"count", "m2", "mu"};
+    size_t nf = 3 * nk, nc = 3 + nf + nextra;
+    const char **cols = lg_calloc(ctx, 2 * nc, sizeof *cols), **units = cols + nc;
+    char(*names)[128] = lg_calloc(ctx, nf ? nf : 1, sizeof *names);
+    lg_status st = LG_ERR_NOMEM;
+    if (cols && names) {
+        memcpy(cols, base, sizeof base);
+        memcpy(units, base_u, sizeof base_u);
+        for (size_t k = 0; k < nf; k++) {
+            snprintf(names[k], sizeof names[k], "%s%s", flags[k / 3], suffix[k % 3]);
+            cols[3 + k] = names[k], units[3 + k] = suffix_u[k % 3];
+        }
+        for (size_t c = 0; c < nextra; c++)
+            cols[3 + nf + c] = extra[c], units[3 + nf + c] = extra_units[c];
+        st = lg_make_zone_tables(ctx, zones, cols, units, nc, zt, tt);
+    }
+    free(cols);
+    free(names);
+    return st;
+}
+
+lg_result *land_rules_result(lg_ctx *ctx, const lg_zones *zones, const lg_layer *L,
+                             const land_rules_spec *spec, void *user)
+{
+    land_shares s = {0};
+    land_tables T = {0};
+    double *flags = NULL, *sums = NULL;
+    size_t nz = lg_zones_count(zones), nk = spec->nk;
+    lg_result *r = NULL;
+    lg_status st = land_shares_compute(ctx, zones, L, &s);
+    if (st == LG_OK &&
+        (!(r = lg_result_start(ctx, spec->kernel, "%", zones)) ||
+         land_flag_tables(ctx, zones, spec->flags, nk, spec->extra, spec->extra_units,
+                          spec->nextra, &T.zones, &T.total) != LG_OK ||
+         !(T.detail = land_detail_table(ctx, spec->detail, L, spec->dcols, spec->dunits,
+                                        spec->ndcols)) ||
+         !(flags = lg_calloc(ctx, (s.nf ? s.nf : 1) * nk, sizeof *flags))))
+        st = LG_ERR_NOMEM;
+    if (st == LG_OK)
+        st = spec->judge(ctx, &s, &T, flags, user);
+    if (st == LG_OK && !(sums = land_flag_sums(ctx, &s, flags, nk)))
+        st = LG_ERR_NOMEM;
+    for (size_t z = 0; st == LG_OK && z <= nz; z++)
+        land_flag_row(z < nz ? T.zones : T.total, z < nz ? z : 0, sums + z * nk * 2, nk,
+                      spec->num, spec->den);
+    if (st == LG_OK)
+        st = land_tables_give(ctx, r, &T);
+    if (st == LG_OK)
+        st = spec->params(ctx, r, user);
+    if (st != LG_OK)
+        r = lg_result_free(ctx, r);
+    land_tables_free(ctx, &T);
+    free(flags);
+    free(sums);
+    land_shares_free(&s);
+    return r;
+}
+
+lg_status land_tables_give(lg_ctx *ctx, lg_result *r, land_tables *t)
+{
+    lg_result_set_tables(r, t->zones, t->total);
+    t->zones = t->total = NULL;
+    lg_status st = lg_result_add_detail(ctx, r, t->detail);
+    t->detail = NULL;
+    return st;
+}
+
+void land_tables_free(lg_ctx *ctx, land_tables *t)
+{
+    lg_table_free(ctx, t->zones);
+    lg_table_free(ctx, t->total);
+    lg_table_free(ctx, t->detail);
+    t->zones = t->total = t->detail = NULL;
+}
+
+void land_flag_row(lg_table *t, size_t row, const double *s, size_t nk, size_t num, size_t den)
+{
+    double n = s[num * 2 + 1], d = s[den * 2 + 1];
+    lg_table_set(t, row, 0, lg_ratio(100 * n, d));
+    lg_table_set(t, row, 1, n);
+    lg_table_set(t, row, 2, d);
+    for (size_t k = 0; k < nk; k++) {
+        lg_table_set(t, row, 3 + 3 * k, s[2 * k]);
+        lg_table_set(t, row, 4 + 3 * k, s[2 * k + 1]);
+        lg_table_set(t, row, 5 + 3 * k, s[2 * k + 1] / LG_M2_PER_MU);
+    }
+}
+
+int land_in_list(const char *list, const char *v)
+{
+    if (!list || !v)
+        return 0;
+    size_t n = strlen(v);
+    for (const char *p = list;;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !strncmp(p, v, n))
+            return 1;
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+double land_any(const double *rules, size_t n)
+{
+    int unknown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rules[i] == 1)
+            return 1;
+        unknown |= isnan(rules[i]);
+    }
+    return unknown ? NAN : 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -211,19 +211,11 @@ static void set_zone_row(lg_table *t, size_t row, const far_sum *s)
     lg_table_set(t, row, FZ_BELOW_M2, s->below_m2);
 }
 
-static lg_status far_params(lg_ctx *ctx, lg_result *r, const lg_layer *P, const lg_layer *B,
-                            const land_far *f, const land_minfar *m, const char *industry)
+lg_status land_far_report(lg_ctx *ctx, lg_result *r, const lg_layer *B, const land_far *f)
 {
-    if (lg_result_add_param(ctx, r, "parcels", lg_layer_source(P)) ||
-        lg_result_add_param(ctx, r, "buildings", lg_layer_source(B)) ||
+    if (lg_result_add_param(ctx, r, "buildings", lg_layer_source(B)) ||
         lg_result_add_param(ctx, r, "join", f->join) ||
-        lg_result_add_param(ctx, r, "floor_area", f->floor_def) ||
-        lg_result_add_param(ctx, r, "far", "floor area / parcel geometry area") ||
-        lg_result_add_param(ctx, r, "coverage", "建筑系数 = footprint / parcel area x 100") ||
-        lg_result_add_param(ctx, r, "min_far", m->mode ? m->desc : "none") ||
-        lg_result_add_param(ctx, r, "industry_field", industry ? industry : "") ||
-        lg_result_add_param(ctx, r, "split",
-                            "by area share (whole parcel when the zone covers it)"))
+        lg_result_add_param(ctx, r, "floor_area", f->floor_def))
         return LG_ERR_NOMEM;
     if (f->unjoined)
         lg_result_warn(ctx, r, "%zu building(s) of %s belong to no parcel (%s): left out",
@@ -231,6 +223,21 @@ static lg_status far_params(lg_ctx *ctx, lg_result *r, const lg_layer *P, const 
     if (f->no_floors)
         lg_result_warn(ctx, r, "%zu building(s) of %s have no floor area (NULL floors): left "
                        "out", f->no_floors, lg_layer_source(B));
+    return LG_OK;
+}
+
+static lg_status far_params(lg_ctx *ctx, lg_result *r, const lg_layer *P, const lg_layer *B,
+                            const land_far *f, const land_minfar *m, const char *industry)
+{
+    if (lg_result_add_param(ctx, r, "parcels", lg_layer_source(P)) ||
+        land_far_report(ctx, r, B, f) != LG_OK ||
+        lg_result_add_param(ctx, r, "far", "floor area / parcel geometry area") ||
+        lg_result_add_param(ctx, r, "coverage", "建筑系数 = footprint / parcel area x 100") ||
+        lg_result_add_param(ctx, r, "min_far", m->mode ? m->desc : "none") ||
+        lg_result_add_param(ctx, r, "industry_field", industry ? industry : "") ||
+        lg_result_add_param(ctx, r, "split",
+                            "by area share (whole parcel when the zone covers it)"))
+        return LG_ERR_NOMEM;
     return LG_OK;
 }
 

@@ -20,6 +20,11 @@ int land_date_field(lg_ctx *ctx, const char *kernel, const char *option, const l
  * or LG_ERR_ARG naming the file, FID, field and text. */
 lg_status land_date(lg_ctx *ctx, const char *kernel, const lg_layer *L, size_t i, int f,
                     int *ymd);
+/* Dates of every feature of L in date field `name` (option `opt`, as
+ * land_date_field), 0 for NULL; *nulls counts them.  NULL on error (a
+ * missing field, a malformed date: the context says which). */
+int *land_read_dates(lg_ctx *ctx, const char *kernel, const lg_layer *L, const char *opt,
+                     const char *name, size_t *nulls);
 /* The same day one year later (29 Feb -> "29 Feb" of a common year, which
  * orders as 1 March). */
 static inline int land_plus_year(int ymd) { return ymd + 10000; }
@@ -56,6 +61,63 @@ lg_table *land_detail_table(lg_ctx *ctx, const char *name, const lg_layer *L,
                             const char *const *cols, const char *const *units, size_t ncols);
 /* zone_row cell value of a feature. */
 double land_zone_row(const land_shares *s, size_t f);
+
+/* ---- per-zone counts and areas of flagged features ---- */
+
+/* The zone, total and detail tables of a land result, handed to it by
+ * land_tables_give (they are then NULL here) or freed by land_tables_free. */
+typedef struct land_tables {
+    lg_table *zones, *total, *detail;
+} land_tables;
+lg_status land_tables_give(lg_ctx *ctx, lg_result *r, land_tables *t);
+void land_tables_free(lg_ctx *ctx, land_tables *t);
+
+
+/* For nk flags per feature (flags[f * nk + k]: 1 set, 0 or NaN not), per
+ * zone and, in row nz, the total (the sum of the zone rows): the count of
+ * the features with the flag set that have area in the zone (a feature
+ * split across zones counts once in each) and their area there.  Layout
+ * (nz + 1) x nk x {count, m2}; NULL when out of memory. */
+double *land_flag_sums(lg_ctx *ctx, const land_shares *s, const double *flags, size_t nk);
+/* Zone and total tables with the columns value (%), numerator (m2),
+ * denominator (m2), then for each flag NAME: NAME (count), NAME_m2,
+ * NAME_mu, then the `extra` columns. */
+lg_status land_flag_tables(lg_ctx *ctx, const lg_zones *zones, const char *const *flags,
+                           size_t nk, const char *const *extra, const char *const *extra_units,
+                           size_t nextra, lg_table **zt, lg_table **tt);
+/* Fill row `row` of such a table from one zone's sums s (nk x {count,
+ * m2}): value = 100 x the m2 of flag `num` / the m2 of flag `den`,
+ * numerator and denominator those m2, then the flag columns. */
+void land_flag_row(lg_table *t, size_t row, const double *s, size_t nk, size_t num, size_t den);
+/* The result of a land function that judges each feature of a layer by
+ * rules: a zone table of flag counts and areas (land_flag_tables, rows by
+ * land_flag_row, value = 100 x the m2 of flag num / that of flag den), a
+ * detail table with a row per feature (land_detail_table), features split
+ * across zones by area share. */
+typedef struct land_rules_spec {
+    const char *kernel;
+    const char *const *flags; /* nk flag names */
+    size_t nk, num, den;
+    const char *const *extra, *const *extra_units; /* zone columns after the flags */
+    size_t nextra;
+    const char *detail; /* the detail table's name and columns */
+    const char *const *dcols, *const *dunits;
+    size_t ndcols;
+    /* Fill the detail table, the flags (nf x nk: 1 set, 0 or NaN not) and
+     * the extra zone columns. */
+    lg_status (*judge)(lg_ctx *ctx, const land_shares *s, land_tables *T, double *flags,
+                       void *user);
+    /* Add the parameters and warnings. */
+    lg_status (*params)(lg_ctx *ctx, lg_result *r, void *user);
+} land_rules_spec;
+lg_result *land_rules_result(lg_ctx *ctx, const lg_zones *zones, const lg_layer *L,
+                             const land_rules_spec *spec, void *user);
+/* 1 when `v` is one of the comma-separated values of `list` (exact, no
+ * spaces trimmed), else 0 (also for v NULL). */
+int land_in_list(const char *list, const char *v);
+/* A verdict from rules combined with OR, NaN meaning "cannot decide":
+ * 1 when a rule is 1, else NaN when a rule is NaN, else 0. */
+double land_any(const double *rules, size_t n);
 
 /* ---- minimum FAR ---- */
 
@@ -98,6 +160,9 @@ typedef struct land_far {
 lg_status land_far_compute(lg_ctx *ctx, const char *kernel, const lg_layer *parcels,
                            const lg_layer *buildings, const char *const *options, land_far *out);
 void land_far_free(land_far *f);
+/* Parameters buildings, join and floor_area of a result, and warnings for
+ * the buildings left out. */
+lg_status land_far_report(lg_ctx *ctx, lg_result *r, const lg_layer *B, const land_far *f);
 
 /* ---- options ---- */
 

@@ -265,24 +265,6 @@ static void stock_release(stock_job *j)
     free(j->early_sup);
 }
 
-/* Dates of every feature of L in field `name` (option `opt`). */
-static int *read_dates(lg_ctx *ctx, const char *kernel, const lg_layer *L, const char *opt,
-                       const char *name, size_t *nulls)
-{
-    int f = land_date_field(ctx, kernel, opt, L, name);
-    size_t n = lg_layer_size(L);
-    int *d = f >= 0 ? lg_calloc(ctx, n ? n : 1, sizeof *d) : NULL;
-    *nulls = 0;
-    for (size_t i = 0; d && i < n; i++) {
-        if (land_date(ctx, kernel, L, i, f, &d[i]) != LG_OK) {
-            free(d);
-            return NULL;
-        }
-        *nulls += !d[i];
-    }
-    return d;
-}
-
 /* LINK=id: per approval, the supplies whose link field names it. */
 static lg_status link_supplies(lg_ctx *ctx, const char *kernel, stock_job *j,
                                const char *const *options)
@@ -493,8 +475,9 @@ lg_result *lg_land_stock(lg_ctx *ctx, const lg_zones *zones, const lg_layer *app
     if (land_years(ctx, kernel, lg_opt(options, "YEARS"), &years, &j.ny) != LG_OK)
         return NULL;
     j.years = years;
-    if (!(j.adate = read_dates(ctx, kernel, approvals, "APPROVAL_DATE_FIELD", ad, &null_appr)) ||
-        !(j.sdate = read_dates(ctx, kernel, supply, "SUPPLY_DATE_FIELD", sd, &null_sup)) ||
+    if (!(j.adate =
+              land_read_dates(ctx, kernel, approvals, "APPROVAL_DATE_FIELD", ad, &null_appr)) ||
+        !(j.sdate = land_read_dates(ctx, kernel, supply, "SUPPLY_DATE_FIELD", sd, &null_sup)) ||
         thresholds(ctx, &j) != LG_OK ||
         (j.link && link_supplies(ctx, kernel, &j, options) != LG_OK))
         goto fail;

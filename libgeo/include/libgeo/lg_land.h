@@ -140,6 +140,95 @@ LG_API lg_result *lg_parcel_far(lg_ctx *ctx, const lg_zones *zones, const lg_lay
 LG_API lg_result *lg_land_stock(lg_ctx *ctx, const lg_zones *zones, const lg_layer *approvals,
                                 const lg_layer *supply, const char *const *options);
 
+/**
+ * 城镇低效用地 (国土资发〔2016〕147号 and the local operational tests of
+ * INDICATORS.md): parcels meeting any of the configured rules (OR).  Each
+ * rule gives per parcel 1 (low-efficiency), 0 (not), or NaN (cannot be
+ * decided for that parcel); the verdict is 1 when a rule says 1, else
+ * undetermined when a rule is NaN, else 0.  A rule is on when its options
+ * are given; at least one must be:
+ *   class  CLASS_FIELD=f and CLASSES=a,b (comma-separated, exact text;
+ *          numbers as %.15g): 1 when the value is listed (e.g. class D of
+ *          the 亩均 evaluation), NaN when NULL.
+ *   far    MIN_FAR=x|FILE and/or INDUSTRY_FIELD=f, read as by
+ *          lg_parcel_far (one minimum, a table per industry, or the
+ *          国土资发〔2008〕24号 default table), and the parcel's FAR from
+ *          FAR_FIELD=f (numeric) or, with `buildings`, computed as by
+ *          lg_parcel_far (floor area ÷ the parcel's geometry area; the
+ *          options BUILDING_PARCEL_FIELD, PARCEL_ID_FIELD, FLOORS_FIELD,
+ *          FLOOR_AREA_FIELD as there; not both).  1 when far < minimum
+ *          (equal is not low); NaN when the FAR is NULL; 0 when the parcel
+ *          has no minimum (its industry is not in the table), except NaN
+ *          for a NULL industry code with a table.
+ *   tax    TAX_FIELD=f (numeric, e.g. 万元/yr) and TAX_SHARE=s (default
+ *          0.5): 1 when the parcel's tax per 亩 (tax ÷ geometry area in 亩)
+ *          is below s × the mean of the parcel's zone (zone_row, the zone
+ *          of its largest share), the mean being Σ tax·share ÷ Σ 亩·share
+ *          over the zone's parcels whose tax is not NULL (0 counts), split
+ *          by area share as in lg_per_area; equal is not below.  NaN when
+ *          the tax is NULL, the parcel lies in no zone or the zone has no
+ *          parcel with a tax.  Restrict the parcels to those the
+ *          evaluation covers (e.g. industrial land) when loading them: a
+ *          parcel without a tax figure is undetermined, not exempt.
+ *   idle   STATUS_FIELD=f and IDLE_VALUES=a,b (default 闲置): 1 when the
+ *          status is listed, NaN when NULL.
+ * Zone columns (areas by area share; counts: each parcel once per zone it
+ * has area in, so the total is the sum of the zone rows): value = 100 ×
+ * low_m2 ÷ parcels_m2 (%), numerator = low_m2, denominator = parcels_m2,
+ * then count, _m2 and _mu (亩) of: parcels, low, undetermined (verdict NaN),
+ * and of each rule on, rule:class, rule:far, rule:tax, rule:idle (parcels
+ * that rule says 1 for, whatever the others say); with the tax rule,
+ * tax_mean_per_mu (the zone's mean; the total's over all zones).
+ * Detail "parcels" (layer order, geometry borrowed): land_m2, far and
+ * min_far (far rule), tax_per_mu and tax_mean_per_mu (tax rule), the rule
+ * columns, low_efficiency (1/0/NaN), undetermined (1/0), zone_row.
+ * `buildings` may be NULL.
+ */
+LG_API lg_result *lg_low_efficiency(lg_ctx *ctx, const lg_zones *zones, const lg_layer *parcels,
+                                    const lg_layer *buildings, const char *const *options);
+
+/**
+ * 闲置土地 by 《闲置土地处置办法》(国土资源部令第53号, 2012) 第二条, applied to
+ * supply records (供地) as of the day AS_OF=YYYY-MM-DD (required).  A record
+ * counts when supplied on or before AS_OF (SUPPLY_DATE_FIELD, default
+ * supply_dt, not NULL); the others are left out (a warning).  It has
+ * started when its start date (START_FIELD, default start_dt) is not NULL
+ * and on or before AS_OF.
+ *   rule a  not started and AS_OF ≥ the agreed start date (DUE_FIELD,
+ *           default start_due) + 1 year: idle (on exactly the day one year
+ *           later it is idle; one year after 29 February is 1 March).
+ *           Without an agreed date rule a cannot decide (NaN; 53号令 counts
+ *           from the date agreed in the contract or allocation decision),
+ *           unless NO_DUE=supply: then it counts from the supply date
+ *           (as the 1999 办法 did for contracts without a date;
+ *           due_from_supply = 1).  A record started late but on or before
+ *           AS_OF is not idle by rule a: the state on AS_OF counts.
+ *   rule b  started, and "small" — developed area (DEVELOPED_FIELD, m²) <
+ *           1/3 of the record's geometry area, or investment
+ *           (INVESTED_FIELD, percent 0–100 of the total investment; a
+ *           value outside 0–100 is an LG_ERR_ARG error, values all within
+ *           0–1 give a warning) < 25 % — and halted for one year: AS_OF ≥
+ *           the halt date (HALTED_FIELD) + 1 year.  Exactly 1/3 and
+ *           exactly 25 % are not small.  Three-valued: a NULL halt date is
+ *           "not halted" (rule b 0); a missing value or option makes its
+ *           part unknown, and rule b is 0 when either part is 0, 1 when
+ *           both are 1, else NaN — so without HALTED_FIELD a started record
+ *           is 0 only when both figures are known and neither is small,
+ *           else undetermined.
+ *   A record is idle when rule a or b is 1, undetermined when not and one
+ *   of them is NaN; rule a is 0 for started records, rule b for the others.
+ * Zone columns (areas by area share; counts: each record once per zone it
+ * has area in): value = 100 × idle_m2 ÷ records_m2 (%), numerator =
+ * idle_m2, denominator = records_m2, then count, _m2 and _mu of: records
+ * (counted), idle, not_idle, undetermined, rule_a, rule_b.  Detail
+ * "supply" (layer order): area_m2, supply_dt, start_due, start_dt,
+ * halted_dt (YYYYMMDD), developed_m2, invested_pct, counted (1/0), rule_a,
+ * rule_b, idle (1/0/NaN), undetermined (1/0), due_from_supply (1/0),
+ * zone_row; NaN in the rule columns for records not counted.
+ */
+LG_API lg_result *lg_idle_land(lg_ctx *ctx, const lg_zones *zones, const lg_layer *supply,
+                               const char *const *options);
+
 #ifdef __cplusplus
 }
 #endif
