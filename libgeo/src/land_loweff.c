@@ -185,7 +185,7 @@ static void judge(const loweff *e, const land_shares *s, lg_table *dt, const siz
     size_t nk = F_RULES + e->nr;
     char buf[64];
     for (size_t i = 0; i < s->nf; i++) {
-        double rule[RULE_N], land = s->area[i];
+        double rule[RULE_N] = {0}, land = s->area[i]; /* set for the rules that are on */
         if (e->on[RULE_CLASS]) {
             const char *v = land_code(e->P, i, e->class_f, buf, sizeof buf);
             rule[RULE_CLASS] = v ? land_in_list(e->classes, v) : NAN;
