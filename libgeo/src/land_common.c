@@ -62,19 +62,7 @@ long land_days(int ymd)
 int land_date_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
                     const char *name)
 {
-    int f = lg_layer_field_index(L, name);
-    if (f < 0) {
-        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: %s has no such field", kernel, option, name,
-                 lg_layer_source(L));
-        return -1;
-    }
-    lg_field_type t = lg_layer_field_type(L, (size_t)f);
-    if (t != LG_FIELD_DATE && t != LG_FIELD_STRING) {
-        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: the field of %s is %s, not a date", kernel, option,
-                 name, lg_layer_source(L), lg_layer_field_type_name(L, (size_t)f));
-        return -1;
-    }
-    return f;
+    return lg_typed_field(ctx, kernel, option, L, name, LG_FIELD_DATE, LG_FIELD_STRING, "a date");
 }
 
 lg_status land_date(lg_ctx *ctx, const char *kernel, const lg_layer *L, size_t i, int f,

@@ -692,6 +692,24 @@ done:
 /* ------------------------------------------------------------------ */
 /* clipping a layer to one zone                                        */
 
+/* Feature f (geometry g) meets the boundary of `area` (meets == 1; 2 is
+ * GEOS failing on the predicate): hand its part inside to fn, nothing when
+ * that part is empty. */
+static lg_status clip_piece(lg_worker *w, const GEOSGeometry *area, int big,
+                            const lg_layer *layer, size_t f, const GEOSGeometry *g, char meets,
+                            lg_piece_fn fn, void *user)
+{
+    GEOSContextHandle_t h = w->geos;
+    GEOSGeometry *piece = meets == 1 ? lg_intersection_local(h, area, big, g) : NULL;
+    if (!piece)
+        return lg_worker_fail(w, LG_ERR_GEOMETRY, "feature FID %lld of %s: %s",
+                              lg_layer_fid(layer, f), lg_layer_source(layer),
+                              w->err[0] ? w->err : "GEOS failed");
+    lg_status st = GEOSisEmpty_r(h, piece) ? LG_OK : fn(w, f, piece, 0, user);
+    GEOSGeom_destroy_r(h, piece);
+    return st;
+}
+
 GEOSGeometry *lg_intersection_local(GEOSContextHandle_t h, const GEOSGeometry *area, int big,
                                     const GEOSGeometry *g)
 {
@@ -746,16 +764,8 @@ lg_status lg_clip_layer(lg_worker *w, const GEOSGeometry *area, const double box
         char meets = inside == 0 ? GEOSPreparedIntersects_r(h, prep, g) : 2;
         if (meets == 0)
             continue;
-        GEOSGeometry *piece = meets == 1 ? lg_intersection_local(h, area, big, g) : NULL;
-        if (!piece) {
-            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "feature FID %lld of %s: %s",
-                                lg_layer_fid(layer, f), lg_layer_source(layer),
-                                w->err[0] ? w->err : "GEOS failed");
+        if ((st = clip_piece(w, area, big, layer, f, g, meets, fn, user)) != LG_OK)
             break;
-        }
-        if (!GEOSisEmpty_r(h, piece))
-            st = fn(w, f, piece, 0, user);
-        GEOSGeom_destroy_r(h, piece);
     }
     if (prep)
         GEOSPreparedGeom_destroy_r(h, prep);
@@ -1078,8 +1088,8 @@ lg_status lg_make_zone_tables_classes(lg_ctx *ctx, const lg_zones *zones, const 
     return st;
 }
 
-int lg_numeric_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
-                     const char *name)
+int lg_typed_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
+                   const char *name, lg_field_type a, lg_field_type b, const char *kind)
 {
     int f = lg_layer_field_index(L, name);
     if (f < 0) {
@@ -1088,12 +1098,19 @@ int lg_numeric_field(lg_ctx *ctx, const char *kernel, const char *option, const 
         return -1;
     }
     lg_field_type t = lg_layer_field_type(L, (size_t)f);
-    if (t != LG_FIELD_INTEGER && t != LG_FIELD_REAL) {
-        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: the field of %s is %s, not a number", kernel,
-                 option, name, lg_layer_source(L), lg_layer_field_type_name(L, (size_t)f));
+    if (t != a && t != b) {
+        lg_error(ctx, LG_ERR_ARG, "%s: %s=%s: the field of %s is %s, not %s", kernel, option,
+                 name, lg_layer_source(L), lg_layer_field_type_name(L, (size_t)f), kind);
         return -1;
     }
     return f;
+}
+
+int lg_numeric_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
+                     const char *name)
+{
+    return lg_typed_field(ctx, kernel, option, L, name, LG_FIELD_INTEGER, LG_FIELD_REAL,
+                          "a number");
 }
 
 double lg_ratio(double a, double b) { return b > 0 ? a / b : NAN; }
@@ -1380,16 +1397,8 @@ lg_status lg_clip_layer_grid(lg_worker *w, const GEOSGeometry *area, const doubl
             st = fn(w, f, g, 1, user);
             continue;
         }
-        GEOSGeometry *piece = meets == 1 ? lg_intersection_local(h, area, big, g) : NULL;
-        if (!piece) {
-            st = lg_worker_fail(w, LG_ERR_GEOMETRY, "feature FID %lld of %s: %s",
-                                lg_layer_fid(layer, f), lg_layer_source(layer),
-                                w->err[0] ? w->err : "GEOS failed");
+        if ((st = clip_piece(w, area, big, layer, f, g, meets, fn, user)) != LG_OK)
             break;
-        }
-        if (!GEOSisEmpty_r(h, piece))
-            st = fn(w, f, piece, 0, user);
-        GEOSGeom_destroy_r(h, piece);
     }
     lg_area_edges_free(edges);
     if (prep)

@@ -296,6 +296,11 @@ int lg_same_crs_layer(lg_ctx *ctx, const char *kernel, const lg_layer *ref, cons
 /* Index of the numeric (integer or real) field `name` of L, named by the
  * kernel's option `option` in messages; -1 with LG_ERR_ARG when L has no
  * such field or it is not numeric. */
+/* The index of field `name` of L when its type is a or b; else -1 with
+ * LG_ERR_ARG naming the kernel, option, layer and what was expected
+ * (`kind`: "a number", "a date"). */
+int lg_typed_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
+                   const char *name, lg_field_type a, lg_field_type b, const char *kind);
 int lg_numeric_field(lg_ctx *ctx, const char *kernel, const char *option, const lg_layer *L,
                      const char *name);
 /* a / b, or NaN when b is not > 0 (no denominator). */
