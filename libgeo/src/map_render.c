@@ -218,7 +218,10 @@ static int bound_decimals(const double *b, int n)
     for (int j = 0; j + 1 < n; j++)
         if (isfinite(b[j]) && isfinite(b[j + 1]) && b[j + 1] > b[j] && b[j + 1] - b[j] < step)
             step = b[j + 1] - b[j];
-    if (!isfinite(step) || step >= 10)
+    int whole = 1;
+    for (int j = 0; j < n; j++)
+        whole &= !isfinite(b[j]) || b[j] == floor(b[j]);
+    if (!isfinite(step) || step >= 10 || whole)
         return 0;
     int d = (int)ceil(-log10(step)) + 1;
     return d < 1 ? 1 : d > 4 ? 4 : d;
@@ -242,8 +245,12 @@ static void ramp_colours(lg_map *m)
 {
     int k = m->ncls;
     for (int j = 0; j < k; j++) {
-        int idx = k == 1 ? 5 : k <= 8 ? 1 + (int)lround(j * 7.0 / (k - 1))
-                                      : (int)lround(j * 8.0 / (k - 1));
+        /* few classes stop short of the darkest shade, as ColorBrewer's
+         * own 3–5 class schemes do */
+        int idx = k == 1   ? 4
+                  : k <= 5 ? 1 + (int)lround(j * 6.0 / (k - 1))
+                  : k <= 8 ? 1 + (int)lround(j * 7.0 / (k - 1))
+                           : (int)lround(j * 8.0 / (k - 1));
         hex_rgb(RAMPS[m->palette][idx], m->rgb[j]);
     }
 }
@@ -1267,8 +1274,9 @@ lg_status lg_map_render(lg_ctx *ctx, lg_map *m, const char *path, lg_map_format 
         surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(m->w_mm * scale),
                                           (int)lround(m->h_mm * scale));
     } else if (format == LG_MAP_SVG) {
-        scale = pt_per_mm;
-        surf = cairo_svg_surface_create(tmp, m->w_mm * pt_per_mm, m->h_mm * pt_per_mm);
+        /* user units are mm: width="…mm", viewBox in mm */
+        scale = 1;
+        surf = cairo_svg_surface_create(tmp, m->w_mm, m->h_mm);
         if (cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS)
             cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_MM);
     } else if (format == LG_MAP_PDF) {
