@@ -71,7 +71,7 @@ static const recipe RECIPES[] = {
      "T=T 类（暂不评价）,N=N 类（无法评价）",
      NULL, NULL, NULL},
     {"park-coverage", "results.gpkg: park service coverage by street, blind spots hatched",
-     "street", "park_coverage", "equal", 4, "公园服务半径覆盖率与服务盲区", "覆盖率", "%",
+     "street", "park_coverage", "breaks:70,80,90", 4, "公园服务半径覆盖率与服务盲区", "覆盖率", "%",
      "Greens", "name", NULL, "park_coverage_street_uncovered", "hatch", "服务盲区（居住用地）"},
     {"road-density", "results.gpkg: road-network density by street", "street", "road_density",
      "jenks", 4, "道路网密度（按街道）", "路网密度", "km/km²", "Blues", "name", NULL, NULL, NULL,
