@@ -17,6 +17,7 @@
 
 #include "libgeo/lg_map.h"
 #include "lg_internal.h"
+#include "map_style.h"
 
 #define MAP_FONT "Noto Sans CJK SC"
 #define MAX_CLASSES 64
@@ -241,18 +242,30 @@ static char *fmt_bound(lg_ctx *ctx, double v, int dec)
     return lg_strdup(ctx, buf);
 }
 
+void lg_map_ramp_rgb(lg_map_palette palette, int k, int j, double rgb[3])
+{
+    /* few classes stop short of the darkest shade, as ColorBrewer's own
+     * 3–5 class schemes do */
+    int idx = k == 1   ? 4
+              : k <= 5 ? 1 + (int)lround(j * 6.0 / (k - 1))
+              : k <= 8 ? 1 + (int)lround(j * 7.0 / (k - 1))
+                       : (int)lround(j * 8.0 / (k - 1));
+    hex_rgb(RAMPS[(unsigned)palette < 5 ? palette : 0][idx < 0 ? 0 : idx > 8 ? 8 : idx], rgb);
+}
+
+void lg_map_category_rgb(const char *value, const char *label, int q, double rgb[3])
+{
+    const char *hex = NULL;
+    for (size_t k = 0; k < sizeof KNOWN / sizeof KNOWN[0] && !hex; k++)
+        if ((label && !strcmp(KNOWN[k].value, label)) || (value && !strcmp(KNOWN[k].value, value)))
+            hex = KNOWN[k].hex;
+    hex_rgb(hex ? hex : QUAL[q % 8], rgb);
+}
+
 static void ramp_colours(lg_map *m)
 {
-    int k = m->ncls;
-    for (int j = 0; j < k; j++) {
-        /* few classes stop short of the darkest shade, as ColorBrewer's
-         * own 3–5 class schemes do */
-        int idx = k == 1   ? 4
-                  : k <= 5 ? 1 + (int)lround(j * 6.0 / (k - 1))
-                  : k <= 8 ? 1 + (int)lround(j * 7.0 / (k - 1))
-                           : (int)lround(j * 8.0 / (k - 1));
-        hex_rgb(RAMPS[m->palette][idx], m->rgb[j]);
-    }
+    for (int j = 0; j < m->ncls; j++)
+        lg_map_ramp_rgb(m->palette, m->ncls, j, m->rgb[j]);
 }
 
 static lg_status numeric_classes(lg_ctx *ctx, lg_map *m, const double *values,
@@ -367,12 +380,11 @@ static lg_status categorical_classes(lg_ctx *ctx, lg_map *m, const lg_theme_spec
     int q = 0;
     for (int j = 0; j < m->ncls; j++) {
         m->lo[j] = m->hi[j] = NAN;
-        const char *hex = NULL;
-        for (size_t k = 0; k < sizeof KNOWN / sizeof KNOWN[0] && !hex; k++)
-            if (!strcmp(KNOWN[k].value, m->cls_label[j]) ||
-                !strcmp(KNOWN[k].value, m->cls_value[j]))
-                hex = KNOWN[k].hex;
-        hex_rgb(hex ? hex : QUAL[q++ % 8], m->rgb[j]);
+        int known = 0;
+        for (size_t k = 0; k < sizeof KNOWN / sizeof KNOWN[0] && !known; k++)
+            known = !strcmp(KNOWN[k].value, m->cls_label[j]) ||
+                    !strcmp(KNOWN[k].value, m->cls_value[j]);
+        lg_map_category_rgb(m->cls_value[j], m->cls_label[j], known ? 0 : q++, m->rgb[j]);
     }
     for (size_t i = 0; i < m->n; i++) {
         feat *f = &m->f[i];
