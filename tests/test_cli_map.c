@@ -8,6 +8,11 @@
 #define LG_CLI_DIR_PREFIX "map_"
 #include "lg_cli_run.h"
 
+#include <cpl_minixml.h>
+#include <ogr_api.h>
+
+#include "libgeo/libgeo.h"
+
 static const char *demo_dir(void)
 {
     static char dir[1200];
@@ -115,11 +120,102 @@ static void test_breaks_and_errors(void **state)
     assert_contains(r.out, "tax-per-mu-parcel");
 }
 
+/* The layer_styles rows of a GeoPackage for `table`: QML and SLD parse
+ * as XML; returns the QML (owned) and checks the SLD names the field. */
+static char *style_of(const char *gpkg, const char *table, const char *field)
+{
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    char sql[300];
+    snprintf(sql, sizeof sql,
+             "SELECT styleQML, styleSLD, useAsDefault, f_geometry_column FROM layer_styles "
+             "WHERE f_table_name = '%s'",
+             table);
+    OGRLayerH L = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    assert_non_null(L);
+    OGRFeatureH F = OGR_L_GetNextFeature(L);
+    assert_non_null(F);
+    char *qml = own(strdup(OGR_F_GetFieldAsString(F, 0)));
+    const char *sld = OGR_F_GetFieldAsString(F, 1);
+    int def = OGR_F_GetFieldAsInteger(F, 2);
+    char geom[32];
+    snprintf(geom, sizeof geom, "%s", OGR_F_GetFieldAsString(F, 3));
+    CPLXMLNode *q = CPLParseXMLString(qml), *s = CPLParseXMLString(sld);
+    int sld_names_field = strstr(sld, field) != NULL;
+    OGR_F_Destroy(F);
+    GDALDatasetReleaseResultSet(ds, L);
+    GDALClose(ds);
+    assert_int_equal(def, 1);
+    assert_string_equal(geom, "geom");
+    assert_non_null(q);
+    assert_non_null(s);
+    assert_non_null(CPLSearchXMLNode(q, "=renderer-v2"));
+    assert_non_null(CPLSearchXMLNode(s, "=StyledLayerDescriptor"));
+    assert_string_equal(CPLGetXMLValue(CPLSearchXMLNode(q, "=renderer-v2"), "attr", ""), field);
+    CPLDestroyXMLNode(q);
+    CPLDestroyXMLNode(s);
+    assert_true(sld_names_field);
+    return qml;
+}
+
+static void test_layer_styles(void **state)
+{
+    (void)state;
+    const char *d = demo_dir();
+    char gpkg[1300];
+    /* efficiency: parcels categorized by class, A first */
+    snprintf(gpkg, sizeof gpkg, "%s/efficiency/efficiency.gpkg", d);
+    char *qml = style_of(gpkg, "parcels", "class");
+    assert_contains(qml, "categorizedSymbol");
+    assert_contains(qml, "<category value=\"A\" symbol=\"0\" label=\"A 类（优先发展）\"");
+    /* the street layer: the ranges are the Jenks bounds of its tax_per_mu */
+    qml = style_of(gpkg, "street", "tax_per_mu");
+    assert_contains(qml, "graduatedSymbol");
+    lg_ctx *ctx = lg_ctx_new();
+    const char *opts[] = {"LAYER=street", NULL};
+    lg_layer *L = lg_layer_open(ctx, gpkg, opts);
+    assert_non_null(L);
+    assert_int_equal(lg_layer_load(ctx, L, NULL), LG_OK);
+    int fi = lg_layer_field_index(L, "tax_per_mu");
+    double v[64], b[6];
+    size_t n = lg_layer_size(L);
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (!lg_layer_number(L, i, (size_t)fi, &v[i]))
+            v[i] = NAN;
+    int nc = 0;
+    assert_int_equal(lg_class_bounds(ctx, LG_CLASS_JENKS, v, n, 5, b, &nc), LG_OK);
+    lg_layer_close(ctx, L);
+    lg_ctx_free(ctx);
+    for (int j = 0; j < nc; j++) {
+        char want[128];
+        snprintf(want, sizeof want, "<range lower=\"%.15g\" upper=\"%.15g\" symbol=\"%d\"",
+                 b[j], b[j + 1], j);
+        assert_contains(qml, want);
+    }
+    /* screen: the verdict; evaluate: uncovered areas hatched */
+    snprintf(gpkg, sizeof gpkg, "%s/screen.gpkg", d);
+    qml = style_of(gpkg, "sites", "conflict");
+    assert_contains(qml, "label=\"冲突\"");
+    snprintf(gpkg, sizeof gpkg, "%s/evaluation/results.gpkg", d);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH S = GDALDatasetExecuteSQL(
+        ds, "SELECT styleQML FROM layer_styles WHERE f_table_name LIKE '%_uncovered'", NULL, NULL);
+    assert_non_null(S);
+    OGRFeatureH F = OGR_L_GetNextFeature(S);
+    int hatched = F && strstr(OGR_F_GetFieldAsString(F, 0), "b_diagonal");
+    OGR_F_Destroy(F);
+    GDALDatasetReleaseResultSet(ds, S);
+    GDALClose(ds);
+    assert_true(hatched);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_recipes, free_owned),
         cmocka_unit_test_teardown(test_breaks_and_errors, free_owned),
+        cmocka_unit_test_teardown(test_layer_styles, free_owned),
     };
     return cmocka_run_group_tests(tests, lg_cli_group_setup, lg_cli_group_teardown);
 }
