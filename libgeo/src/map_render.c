@@ -722,8 +722,10 @@ static void style_overlay_line(cairo_t *cr, lg_overlay_style st, int casing)
         cairo_set_line_width(cr, 0.15);
         break;
     case LG_OVERLAY_CONTROL:
-        set_rgb(cr, 0xb2182b);
-        cairo_set_line_width(cr, 0.4);
+        /* purple, as 开发边界 lines are drawn in planning maps: red is
+         * kept for conflicts and "worse" classes */
+        set_rgb(cr, 0x7b3294);
+        cairo_set_line_width(cr, 0.3);
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
         cairo_set_dash(cr, dash, 2, 0);
         break;
@@ -799,11 +801,31 @@ static void draw_theme_outlines(draw *d, const lg_map *m)
     cairo_stroke(cr);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static void draw_theme(draw *d, const lg_map *m)
 {
     cairo_t *cr = d->cr;
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    /* the median feature's width on the page */
+    double *wd = m->n ? malloc(m->n * sizeof *wd) : NULL;
+    int small = 0;
+    if (wd) {
+        for (size_t i = 0; i < m->n; i++) {
+            double a = 0, b = 0;
+            GEOSGeom_getXMin_r(d->h, m->f[i].g, &a);
+            GEOSGeom_getXMax_r(d->h, m->f[i].g, &b);
+            wd[i] = (b - a) * d->xf.s;
+        }
+        qsort(wd, m->n, sizeof *wd, cmp_double);
+        small = wd[m->n / 2] < 2;
+        free(wd);
+    }
     if (m->style == LG_THEME_FILL) {
         /* one path per class: fewer, bigger drawing operations */
         for (int j = -1; j < m->ncls; j++) {
@@ -822,8 +844,10 @@ static void draw_theme(draw *d, const lg_map *m)
                 cairo_set_source_rgb(cr, m->rgb[j][0], m->rgb[j][1], m->rgb[j][2]);
             cairo_fill_preserve(cr);
             /* a hairline in the fill colour hides the seams between
-             * adjacent parts of one feature */
-            cairo_set_line_width(cr, 0.08);
+             * adjacent parts of one feature; features under 2 mm on the
+             * page (sites on a district map) get a wider edge in their
+             * colour so that they can be seen at all */
+            cairo_set_line_width(cr, small && j >= 0 ? 0.4 : 0.08);
             cairo_stroke(cr);
         }
         draw_theme_outlines(d, m);
