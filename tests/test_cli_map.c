@@ -8,6 +8,7 @@
 #define LG_CLI_DIR_PREFIX "map_"
 #include "lg_cli_run.h"
 
+#include <cairo.h>
 #include <cpl_minixml.h>
 #include <ogr_api.h>
 
@@ -210,12 +211,101 @@ static void test_layer_styles(void **state)
     assert_true(hatched);
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* evaluate --html: a self-contained page; then a real browser (Debian's
+ * chromium, headless) loads it: its DOM has the target rows and the SVG
+ * maps and charts, and a screenshot is not blank. */
+static void test_html_report(void **state)
+{
+    (void)state;
+    const char *d = demo_dir();
+    char project[1300], out[1300], html[1400];
+    snprintf(project, sizeof project, "%s/project.yaml", d);
+    snprintf(out, sizeof out, "%s/evaluation_html", d);
+    gp_result r;
+    gp_run(&r, "evaluate", project, "--out", out, "--html", "--quiet", NULL);
+    assert_exit(&r, 0);
+    snprintf(html, sizeof html, "%s/report.html", out);
+    char *page = own(slurp(html, NULL));
+    assert_non_null(page);
+    /* offline: nothing fetched (the SVG namespaces are names, not fetches) */
+    assert_null(strstr(page, "<script"));
+    assert_null(strstr(page, "<link"));
+    assert_null(strstr(page, "src=\"http"));
+    assert_null(strstr(page, "url(http"));
+    size_t rows = count_of(page, "<tr class=\"target-row");
+    assert_true(rows >= 10);
+    /* as many rows as the JSON has targets */
+    char json[1400];
+    snprintf(json, sizeof json, "%s/indicators.json", out);
+    json_object *j = own_json(json_object_from_file(json));
+    assert_non_null(j);
+    size_t want = 0;
+    for (size_t i = 0; i < jlen(j, "rows"); i++) {
+        char path[64];
+        snprintf(path, sizeof path, "rows.%zu.target", i);
+        want += jhas(j, path);
+    }
+    assert_int_equal(rows, want);
+    assert_true(count_of(page, "class=\"chart\"") >= 2);
+    assert_non_null(strstr(page, "id=\"m0-")); /* map ids prefixed */
+    assert_non_null(strstr(page, "✔"));
+
+    const char *chromium = getenv("LIBGEO_CHROMIUM");
+    if (!chromium || !*chromium)
+        chromium = "/usr/bin/chromium";
+    if (access(chromium, X_OK) != 0) {
+        fprintf(stderr, "SKIP browser check: %s not found (apt-get install chromium)\n",
+                chromium);
+        return;
+    }
+    char cmd[6000], dom[1400], shot[1400], profile[1400];
+    snprintf(dom, sizeof dom, "%s/dom.html", out);
+    snprintf(shot, sizeof shot, "%s/shot.png", out);
+    snprintf(profile, sizeof profile, "%s/chromium-profile", out);
+    const char *flags = "--headless --no-sandbox --disable-gpu --hide-scrollbars "
+                        "--no-first-run --disable-extensions";
+    snprintf(cmd, sizeof cmd, "'%s' %s --user-data-dir='%s' --dump-dom 'file://%s' > '%s' 2>/dev/null",
+             chromium, flags, profile, html, dom);
+    assert_int_equal(system(cmd), 0);
+    char *d_html = own(slurp(dom, NULL));
+    assert_non_null(d_html);
+    assert_int_equal(count_of(d_html, "<tr class=\"target-row"), rows);
+    assert_true(count_of(d_html, "<svg") >= 3);
+    snprintf(cmd, sizeof cmd,
+             "'%s' %s --user-data-dir='%s' --window-size=1200,1600 --screenshot='%s' 'file://%s' "
+             "> /dev/null 2>&1",
+             chromium, flags, profile, shot, html);
+    assert_int_equal(system(cmd), 0);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(shot);
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    long ink = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            ink += (*(const uint32_t *)(px + y * stride + 4 * x) & 0xffffff) != 0xffffff;
+    cairo_surface_destroy(s);
+    assert_int_equal(w, 1200);
+    assert_int_equal(h, 1600);
+    assert_true(ink > (long)w * h / 50); /* text and table lines: well over 2 % */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_recipes, free_owned),
         cmocka_unit_test_teardown(test_breaks_and_errors, free_owned),
         cmocka_unit_test_teardown(test_layer_styles, free_owned),
+        cmocka_unit_test_teardown(test_html_report, free_owned),
     };
     return cmocka_run_group_tests(tests, lg_cli_group_setup, lg_cli_group_teardown);
 }
