@@ -78,7 +78,7 @@ static void bar_chart(FILE *f, const char *title, const char *unit, const char *
     if (hi <= lo)
         hi = lo + 1;
     hi += (hi - lo) * 0.08;
-    const double W = 560, H = 260, L = 56, R = 10, T = 24, B = 70;
+    const double W = 600, H = 260, L = 56, R = 76, T = 24, B = 70;
     double bw = (W - L - R) / (double)(n ? n : 1);
     char b1[64], b2[64];
 #define Y(x) (T + (H - T - B) * (1 - ((x) - lo) / (hi - lo)))
@@ -89,11 +89,22 @@ static void bar_chart(FILE *f, const char *title, const char *unit, const char *
     fprintf(f, "</title>\n<text x=\"%.0f\" y=\"14\" font-size=\"12\" fill=\"#555\">", L);
     esc(f, unit);
     fprintf(f, "</text>\n");
-    for (int k = 0; k <= 4; k++) {
-        double x = lo + (hi - lo) * k / 4;
+    /* round ticks: 1, 2 or 5 × 10^k apart */
+    double raw = (hi - lo) / 5, p10 = pow(10, floor(log10(raw)));
+    double step = raw <= p10         ? p10
+                  : raw <= 2 * p10   ? 2 * p10
+                  : raw <= 2.5 * p10 ? 2.5 * p10
+                  : raw <= 5 * p10   ? 5 * p10
+                                     : 10 * p10;
+    int tdec = step >= 1 ? 0 : (int)ceil(-log10(step) + 0.3);
+    int nt = (int)ceil((hi - lo) / step - 1e-9);
+    hi = lo + step * nt;
+    for (int k = 0; k <= nt; k++) {
+        double x = lo + step * k;
+        snprintf(b1, sizeof b1, "%.*f", tdec, x);
         fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
                    "<text x=\"%.0f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\" fill=\"#666\">%s</text>\n",
-                L, W - R, Y(x), Y(x), L - 4, Y(x) + 3, fmt(b1, sizeof b1, x));
+                L, W - R, Y(x), Y(x), L - 4, Y(x) + 3, b1);
     }
     for (size_t i = 0; i < n; i++) {
         double x = L + bw * (double)i + bw * 0.15, w = bw * 0.7;
@@ -119,9 +130,9 @@ static void bar_chart(FILE *f, const char *title, const char *unit, const char *
     if (isfinite(target)) {
         fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#c62828\" "
                    "stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>"
-                   "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" fill=\"#c62828\" "
-                   "text-anchor=\"end\">目标 %s %s</text>\n",
-                L, W - R, Y(target), Y(target), W - R, Y(target) - 4, cmp ? cmp : "",
+                   "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" fill=\"#c62828\">"
+                   "目标 %s %s</text>\n",
+                L, W - R, Y(target), Y(target), W - R + 4, Y(target) + 4, cmp ? cmp : "",
                 fmt(b2, sizeof b2, target));
     }
     fprintf(f, "</svg>\n");
@@ -183,11 +194,13 @@ static void indicator_map(lg_ctx *ctx, FILE *f, const lg_evaluation *ev, size_t 
     const lg_table *t = lg_result_zones(run->r);
     const GEOSGeometry **g = calloc(n ? n : 1, sizeof *g);
     double *v = calloc(n ? n : 1, sizeof *v);
-    if (!g || !v) {
-        free(g), free(v);
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!g || !v || !names) {
+        free(g), free(v), free(names);
         return;
     }
     for (size_t i = 0; i < n; i++) {
+        names[i] = lg_zones_name(z, i);
         g[i] = lg_zones_geom(z, i);
         v[i] = lg_table_value(t, i, (size_t)run->col) * run->scale;
     }
@@ -201,10 +214,12 @@ static void indicator_map(lg_ctx *ctx, FILE *f, const lg_evaluation *ev, size_t 
              lg_map_set_source(ctx, m, lg_project_name(p), NULL) == LG_OK &&
              lg_map_set_theme(ctx, m, g, v, NULL, n, &spec) == LG_OK;
     /* the zones' names as labels */
+    ok = ok && lg_map_set_labels(ctx, m, names, n) == LG_OK;
     ok = ok && lg_map_render(ctx, m, path, LG_MAP_SVG) == LG_OK;
     lg_map_free(m);
     free(g);
     free(v);
+    free(names);
     if (ok) {
         char prefix[32];
         snprintf(prefix, sizeof prefix, "m%d-", k);

@@ -496,6 +496,20 @@ lg_status lg_map_set_theme_layer(lg_ctx *ctx, lg_map *m, const lg_layer *L, cons
     return st;
 }
 
+lg_status lg_map_set_labels(lg_ctx *ctx, lg_map *m, const char *const *labels, size_t n)
+{
+    if (!m->has_theme || n != m->n || !labels)
+        return lg_error(ctx, LG_ERR_ARG, "map: labels need the theme's %zu features, got %zu",
+                        m->n, n);
+    for (size_t i = 0; i < n; i++) {
+        free(m->f[i].label);
+        m->f[i].label = NULL;
+        if (labels[i] && *labels[i] && !(m->f[i].label = lg_strdup(ctx, labels[i])))
+            return LG_ERR_NOMEM;
+    }
+    return LG_OK;
+}
+
 size_t lg_map_class_count(const lg_map *m) { return m && m->has_theme ? (size_t)m->ncls : 0; }
 double lg_map_class_lower(const lg_map *m, size_t i)
 {

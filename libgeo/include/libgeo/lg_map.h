@@ -148,6 +148,11 @@ LG_API lg_status lg_map_set_theme_layer(lg_ctx *ctx, lg_map *map, const lg_layer
                                         const char *field, const char *label_field,
                                         const lg_theme_spec *spec);
 
+/** Labels of the theme's features (after lg_map_set_theme): labels[i]
+ *  for feature i (NULL: none); n must be the theme's feature count. */
+LG_API lg_status lg_map_set_labels(lg_ctx *ctx, lg_map *map, const char *const *labels,
+                                   size_t n);
+
 /** The classes of the theme (after lg_map_set_theme): their number, and
  *  for class i its bounds (NaN for categorical), its legend label, the
  *  number of features in it.  The "no data" swatch is not a class. */
