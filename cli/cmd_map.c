@@ -323,7 +323,7 @@ static int run(map_args *a, lg_ctx *ctx)
         spec.ncategories = ncat;
     }
     spec.style = a->outline ? LG_THEME_OUTLINE : LG_THEME_FILL;
-    spec.title = legend ? legend : field;
+    spec.title = legend ? legend : a->title ? a->title : field;
     spec.unit = unit;
 
     /* layers: the theme, then the overlays */
