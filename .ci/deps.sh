@@ -10,6 +10,10 @@ packages=(
   libjson-c-dev                      # json-c: geoplan's JSON output and the CLI tests
   libyaml-dev                        # libyaml 0.2.5: project files and target sets
   libcmocka-dev                      # cmocka 1.1.5: unit tests
+  libcairo2-dev                      # cairo 1.16: maps drawn to PNG, SVG and PDF
+  libpango1.0-dev                    # pango 1.50 (+ fontconfig): text on maps, Chinese shaping
+  fonts-noto-cjk                     # Noto Sans CJK SC: Chinese labels on maps, never boxes
+  chromium                           # headless browser for the report.html test (skipped if absent)
   postgresql-15 postgresql-15-postgis-3  # throwaway PostGIS for the PG: source test
   python3-qgis                       # QGIS 3.22 Python bindings; pulls in the Processing framework
                                      # (python3-qgis-common) and qgis-providers: the plugin test

@@ -22,7 +22,7 @@ static const char VALIDATE_HELP[] =
     "Exit status: 0 valid, 2 usage error, 3 the project has errors.\n";
 
 static const char EVALUATE_HELP[] =
-    "usage: " PROG " evaluate PROJECT.yaml --out DIR [--fail-on-miss] [--threads N]\n"
+    "usage: " PROG " evaluate PROJECT.yaml --out DIR [--html] [--fail-on-miss] [--threads N]\n"
     "\n"
     "Evaluate a plan: read every layer of the project once, measure each indicator per\n"
     "zone at every zone level and for the whole area, and compare with the targets of the\n"
@@ -34,10 +34,14 @@ static const char EVALUATE_HELP[] =
     "  results.gpkg     a layer per zone level with a column per indicator, and the\n"
     "                   detail layers (uncovered residential land, conflicting sites ...)\n"
     "  report.md        a summary in Chinese and English, binding targets first\n"
+    "  report.html      with --html: one self-contained page (opens offline): the\n"
+    "                   targets with met/not-met marks and sources, per indicator a\n"
+    "                   bar chart of the zones against the target line, and a map\n"
     "Files are written under temporary names and renamed at the end: a failed run leaves\n"
     "no half-written file.  Inputs are never modified.\n"
     "\n"
     "  --out DIR        output directory (required)\n"
+    "  --html           also write report.html\n"
     "  --fail-on-miss   exit 1 when a binding target (约束性) is not met\n"
     "  --targets DIR    also look for included target sets in DIR\n"
     "  --threads N      worker threads (default: all cores)\n"
@@ -48,7 +52,7 @@ static const char EVALUATE_HELP[] =
 
 typedef struct eval_args {
     const char *project, *out, *targets;
-    int fail_on_miss, threads, quiet, no_data;
+    int fail_on_miss, threads, quiet, no_data, html;
 } eval_args;
 
 static int parse_args(int argc, char **argv, eval_args *a, int evaluate)
@@ -74,6 +78,8 @@ static int parse_args(int argc, char **argv, eval_args *a, int evaluate)
             a->threads = (int)n;
         } else if (evaluate && !strcmp(s, "--fail-on-miss")) {
             a->fail_on_miss = 1;
+        } else if (evaluate && !strcmp(s, "--html")) {
+            a->html = 1;
         } else if (evaluate && !strcmp(s, "--quiet")) {
             a->quiet = 1;
         } else if (!evaluate && !strcmp(s, "--no-data")) {
@@ -194,7 +200,8 @@ int cmd_evaluate(int argc, char **argv)
     if (p && !ev)
         print_error(ctx);
     rc = ev ? EXIT_RAN : EXIT_BAD_INPUT;
-    if (ev && lg_evaluation_write(ctx, ev, a.out, NULL) != LG_OK) {
+    const char *wopts[] = {a.html ? "HTML=YES" : NULL, NULL};
+    if (ev && lg_evaluation_write(ctx, ev, a.out, wopts) != LG_OK) {
         print_error(ctx);
         rc = EXIT_BAD_INPUT;
     } else if (ev) {

@@ -10,5 +10,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_screen(int argc, char **argv);
 int cmd_efficiency(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const struct {
     {"validate", cmd_validate, "check a project file and its target sets without running it"},
     {"evaluate", cmd_evaluate, "evaluate a plan: indicators per zone against their targets"},
     {"efficiency", cmd_efficiency, "亩均效益: score and class enterprises, aggregate per zone"},
+    {"map", cmd_map, "draw a thematic map of a result layer (PNG, SVG, PDF)"},
 };
 
 static void usage(FILE *out)

@@ -53,6 +53,11 @@ struct lg_evaluation {
 /* Compare a row's value (in the target's unit) with its target: status and gap. */
 void ev_compare(lg_eval_row *row, const pj_target *t);
 
+/* report.html (eval_html.c): self-contained, maps rendered through
+ * files in tmpdir.  0, or -1 (errno set). */
+int lg_eval_write_html(lg_ctx *ctx, const lg_evaluation *ev, const char *path,
+                       const char *tmpdir);
+
 /* A string owned by the evaluation. */
 const char *ev_str(lg_evaluation *ev, const char *s);
 

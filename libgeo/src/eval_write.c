@@ -362,9 +362,19 @@ static int write_report(const lg_evaluation *ev, const char *path)
 lg_status lg_evaluation_write(lg_ctx *ctx, const lg_evaluation *ev, const char *dir,
                               const char *const *options)
 {
-    (void)options;
     if (!ev || !dir)
         return lg_error(ctx, LG_ERR_ARG, "no evaluation or output directory");
+    int html = 0;
+    for (size_t i = 0; options && options[i]; i++) {
+        if (!lg_strcasecmp(options[i], "HTML=YES"))
+            html = 1;
+        else if (lg_strcasecmp(options[i], "HTML=NO"))
+            return lg_error(ctx, LG_ERR_ARG, "evaluation output: unknown option %s", options[i]);
+    }
+    const char *names[NOUT + 1];
+    memcpy(names, OUT_FILES, sizeof OUT_FILES);
+    names[NOUT] = "report.html";
+    size_t nout = NOUT + (html != 0);
     char tmp[4096];
     lg_status s = lg_outdir_begin(ctx, dir, tmp, sizeof tmp);
     if (s != LG_OK)
@@ -382,8 +392,11 @@ lg_status lg_evaluation_write(lg_ctx *ctx, const lg_evaluation *ev, const char *
     snprintf(path, sizeof path, "%s/report.md", tmp);
     if (s == LG_OK && write_report(ev, path) != 0)
         s = lg_error(ctx, LG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/report.html", tmp);
+    if (s == LG_OK && html && lg_eval_write_html(ctx, ev, path, tmp) != 0)
+        s = lg_error(ctx, LG_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
     if (s == LG_OK)
-        s = lg_outdir_commit(ctx, tmp, dir, OUT_FILES, NOUT);
-    lg_outdir_cleanup(tmp, OUT_FILES, NOUT);
+        s = lg_outdir_commit(ctx, tmp, dir, names, nout);
+    lg_outdir_cleanup(tmp, names, nout);
     return s;
 }

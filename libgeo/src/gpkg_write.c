@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cpl_conv.h>
@@ -21,6 +22,7 @@
 #include <ogr_srs_api.h>
 
 #include "gpkg_write.h"
+#include "map_style.h"
 #include "measure_internal.h"
 
 int lg_output_tmp_path(const char *path, char *buf, size_t n)
@@ -88,6 +90,7 @@ struct gpkg_writer {
     OGRSpatialReferenceH srs;
     GEOSContextHandle_t geos;
     GEOSWKBWriter *wkb;
+    OGRLayerH styles; /* layer_styles, made with the first style */
     lg_ctx *ctx;
     char tmp[4096], path[4096];
 };
@@ -183,6 +186,200 @@ static int create_text_fields(gpkg_writer *gw, OGRLayerH L, const char *const *t
     return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Default styles (the layer_styles table QGIS reads)                  */
+
+static OGRLayerH styles_layer(gpkg_writer *gw)
+{
+    if (gw->styles)
+        return gw->styles;
+    char **lco = CSLSetNameValue(NULL, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+    lco = CSLSetNameValue(lco, "FID", "id"); /* QGIS's own schema */
+    OGRLayerH L = GDALDatasetCreateLayer(gw->ds, "layer_styles", NULL, wkbNone, lco);
+    CSLDestroy(lco);
+    if (!L)
+        return NULL;
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+        OGRFieldSubType sub;
+    } cols[] = {{"f_table_catalog", OFTString, OFSTNone},  {"f_table_schema", OFTString, OFSTNone},
+                {"f_table_name", OFTString, OFSTNone},     {"f_geometry_column", OFTString, OFSTNone},
+                {"styleName", OFTString, OFSTNone},        {"styleQML", OFTString, OFSTNone},
+                {"styleSLD", OFTString, OFSTNone},         {"useAsDefault", OFTInteger, OFSTBoolean},
+                {"description", OFTString, OFSTNone},      {"owner", OFTString, OFSTNone},
+                {"ui", OFTString, OFSTNone},               {"update_time", OFTDateTime, OFSTNone}};
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+        OGRFieldDefnH f = OGR_Fld_Create(cols[k].name, cols[k].type);
+        OGR_Fld_SetSubType(f, cols[k].sub);
+        OGRErr e = OGR_L_CreateField(L, f, TRUE);
+        OGR_Fld_Destroy(f);
+        if (e != OGRERR_NONE)
+            return NULL;
+    }
+    return gw->styles = L;
+}
+
+int lg_gpkg_write_style(gpkg_writer *gw, const char *layer, const char *style_name,
+                        const char *qml, const char *sld, const char *description)
+{
+    OGRLayerH L = styles_layer(gw);
+    if (!L)
+        return gw_fail(gw, "cannot create the layer_styles table");
+    OGRFeatureH F = OGR_F_Create(OGR_L_GetLayerDefn(L));
+    const char *text[] = {"", "", layer, "geom", style_name, qml, sld};
+    for (int k = 0; k < 7; k++)
+        OGR_F_SetFieldString(F, k, text[k]);
+    OGR_F_SetFieldInteger(F, 7, 1);
+    OGR_F_SetFieldString(F, 8, description);
+    OGR_F_SetFieldString(F, 9, "geoplan");
+    OGR_F_SetFieldNull(F, 10);
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    OGR_F_SetFieldDateTimeEx(F, 11, tmv.tm_year + 1900, tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour,
+                             tmv.tm_min, (float)tmv.tm_sec, 100);
+    OGRErr e = OGR_L_CreateFeature(L, F);
+    OGR_F_Destroy(F);
+    return e == OGRERR_NONE ? 0 : gw_fail(gw, "cannot write a style");
+}
+
+/* The legend text of an efficiency class. */
+static const char *class_label(const char *v)
+{
+    static const char *const L[][2] = {{"A", "A 类（优先发展）"}, {"B", "B 类（提升发展）"},
+                                       {"C", "C 类（调整转型）"}, {"D", "D 类（整治淘汰）"},
+                                       {"T", "T 类（暂不评价）"}, {"N", "N 类（无法评价）"}};
+    for (size_t k = 0; k < 6; k++)
+        if (!strcmp(v, L[k][0]))
+            return L[k][1];
+    return v;
+}
+
+#define STYLE_MAX 16
+
+/* The default style of a layer just written: the efficiency class
+ * (categorized, A first), the screening verdict (conflict 0/1), hatched
+ * uncovered areas, else 亩均税收 by natural breaks, else the first column
+ * with values by quantiles.  No style when nothing can be classed. */
+static int write_default_style(gpkg_writer *gw, const char *layer, const lg_table *t,
+                               char *const *names, const char *const *text_names, size_t ntext,
+                               const char *const *cells, OGRwkbGeometryType type)
+{
+    size_t rows = lg_table_rows(t), nc = lg_table_columns(t);
+    lg_style st = {.layer = layer};
+    st.geom = type == wkbMultiPoint        ? LG_STYLE_MARKER
+              : type == wkbMultiLineString ? LG_STYLE_LINE
+                                           : LG_STYLE_FILL;
+    double rgb[STYLE_MAX][3], bounds[STYLE_MAX + 1];
+    const char *vals[STYLE_MAX], *labels[STYLE_MAX];
+    char lbuf[STYLE_MAX][80];
+    char desc[300];
+    int k = -1;
+    for (size_t c = 0; c < ntext; c++)
+        if (!strcmp(text_names[c], "class"))
+            k = (int)c;
+    int conflict = lg_table_column_index(t, "conflict");
+    size_t len = strlen(layer);
+    if (len > 10 && !strcmp(layer + len - 10, "_uncovered") && st.geom == LG_STYLE_FILL) {
+        st.nclasses = 0;
+        rgb[0][0] = 0.6, rgb[0][1] = 0, rgb[0][2] = 0.05;
+        snprintf(desc, sizeof desc, "geoplan: %s hatched", layer);
+    } else if (k >= 0) {
+        /* A B C D T N in that order, then any other value as found */
+        static const char *const order[] = {"A", "B", "C", "D", "T", "N"};
+        int n = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t r = 0; r < rows + 6 && n < STYLE_MAX; r++) {
+                const char *v = pass == 0 ? (r < 6 ? order[r] : NULL) : (r < rows ? cells[r * ntext + (size_t)k] : NULL);
+                if (!v || !*v)
+                    continue;
+                int seen = 0, present = pass == 1;
+                for (int j = 0; j < n && !seen; j++)
+                    seen = !strcmp(vals[j], v);
+                for (size_t q = 0; !present && q < rows; q++)
+                    present = cells[q * ntext + (size_t)k] && !strcmp(cells[q * ntext + (size_t)k], v);
+                if (seen || !present)
+                    continue;
+                vals[n] = v;
+                labels[n] = class_label(v);
+                lg_map_category_rgb(v, NULL, n, rgb[n]);
+                n++;
+            }
+        if (!n)
+            return 0;
+        st.field = "class";
+        st.nclasses = n;
+        st.values = vals;
+        st.labels = labels;
+        snprintf(desc, sizeof desc, "geoplan: classes of %s", layer);
+    } else if (conflict >= 0) {
+        static const char *const v[] = {"0", "1"}, *const l[] = {"通过", "冲突"};
+        for (int j = 0; j < 2; j++) {
+            vals[j] = v[j];
+            labels[j] = l[j];
+            lg_map_category_rgb(NULL, l[j], j, rgb[j]);
+        }
+        st.field = names[conflict];
+        st.nclasses = 2;
+        st.values = vals;
+        st.labels = labels;
+        st.values_numeric = 1;
+        snprintf(desc, sizeof desc, "geoplan: screening verdict (conflict 0/1)");
+    } else {
+        int col = lg_table_column_index(t, "tax_per_mu");
+        lg_class_method method = col >= 0 ? LG_CLASS_JENKS : LG_CLASS_QUANTILE;
+        double *v = malloc((rows ? rows : 1) * sizeof *v);
+        if (!v) {
+            lg_error(gw->ctx, LG_ERR_NOMEM, "out of memory");
+            return -1;
+        }
+        int nclasses = 0;
+        for (size_t c = col >= 0 ? (size_t)col : 0; c < nc && nclasses < 2; c++) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t r = 0; r < rows; r++) {
+                v[r] = lg_table_value(t, r, c);
+                if (isfinite(v[r]))
+                    lo = fmin(lo, v[r]), hi = fmax(hi, v[r]);
+            }
+            /* a column with fewer than two values is not classed */
+            if (!(hi > lo) ||
+                lg_class_bounds(gw->ctx, method, v, rows, 5, bounds, &nclasses) != LG_OK)
+                nclasses = 0;
+            col = (int)c;
+            if (method == LG_CLASS_JENKS && nclasses < 2)
+                method = LG_CLASS_QUANTILE, c = (size_t)-1; /* fall back: every column */
+        }
+        free(v);
+        if (nclasses < 2)
+            return 0;
+        const char *unit = lg_table_column_unit(t, (size_t)col);
+        for (int j = 0; j < nclasses; j++) {
+            snprintf(lbuf[j], sizeof lbuf[j], "%.4g – %.4g", bounds[j], bounds[j + 1]);
+            labels[j] = lbuf[j];
+            lg_map_ramp_rgb(LG_PALETTE_YLGNBU, nclasses, j, rgb[j]);
+        }
+        st.field = names[col];
+        st.nclasses = nclasses;
+        st.bounds = bounds;
+        st.labels = labels;
+        snprintf(desc, sizeof desc, "geoplan: %s of %s%s%s%s", lg_class_method_name(method),
+                 lg_table_column_name(t, (size_t)col), unit[0] ? " [" : "", unit,
+                 unit[0] ? "]" : "");
+    }
+    st.rgb = (const double(*)[3])rgb;
+    char *qml = lg_style_qml(gw->ctx, &st), *sld = qml ? lg_style_sld(gw->ctx, &st) : NULL;
+    int rc = -1;
+    if (qml && sld) {
+        char sname[300];
+        snprintf(sname, sizeof sname, "%s%s%s", layer, st.field ? " " : "", st.field ? st.field : "");
+        rc = lg_gpkg_write_style(gw, layer, sname, qml, sld, desc);
+    }
+    free(qml);
+    free(sld);
+    return rc;
+}
+
 int lg_gpkg_write_table_text(gpkg_writer *gw, const char *name, const lg_table *t,
                              int with_geom, const char *const *text_names, size_t ntext,
                              const char *const *cells)
@@ -257,6 +454,8 @@ int lg_gpkg_write_table_text(gpkg_writer *gw, const char *name, const lg_table *
             rc = gw_fail(gw, "cannot write a feature");
         OGR_F_Destroy(F);
     }
+    if (!rc && type != wkbNone && lg_table_rows(t))
+        rc = write_default_style(gw, name, t, names, text_names, ntext, cells, type);
     for (size_t c = 0; c < nc; c++)
         free(names[c]);
     free(names);

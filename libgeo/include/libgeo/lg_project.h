@@ -149,7 +149,11 @@ LG_API const lg_result *lg_evaluation_result(const lg_evaluation *ev, const char
  * results.gpkg (one layer per zone level with a column per indicator, and
  * the detail layers) and report.md (Chinese and English).  Every file is
  * written under a temporary name and renamed at the end: on failure no
- * file in `dir` is replaced or left half-written.  Options: none yet.
+ * file in `dir` is replaced or left half-written.  Options: "HTML=YES"
+ * also writes report.html, one self-contained page (inline CSS and SVG,
+ * no script or external reference): the targets table with met/not-met
+ * marks and each target's source, per indicator a bar chart of the
+ * finest level's zones against the target line and a map.
  */
 LG_API lg_status lg_evaluation_write(lg_ctx *ctx, const lg_evaluation *ev, const char *dir,
                                      const char *const *options);

@@ -12,6 +12,7 @@
 #include "libgeo/lg_encoding.h"
 #include "libgeo/lg_land.h"
 #include "libgeo/lg_layer.h"
+#include "libgeo/lg_map.h"
 #include "libgeo/lg_measure.h"
 #include "libgeo/lg_project.h"
 
