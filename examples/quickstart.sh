@@ -17,7 +17,7 @@ $G demo --out "$W" --scale S --seed 1 --force
 # The main job: evaluate the workspace's project file (its layers bound to roles)
 # against the 李沧区 14th Five-Year Plan targets shipped in layers/targets/.
 $G validate "$W/project.yaml"
-$G evaluate "$W/project.yaml" --out "$W/evaluation"
+$G evaluate "$W/project.yaml" --out "$W/evaluation" --html
 echo; echo "== $W/evaluation/report.md (binding targets)"
 sed -n '/## 约束性指标/,/## 预期性指标/p' "$W/evaluation/report.md"
 # 亩均效益: score and class the enterprises (the 黄岩 2023 formulas), per street;
@@ -25,3 +25,6 @@ sed -n '/## 约束性指标/,/## 预期性指标/p' "$W/evaluation/report.md"
 $G efficiency layers/efficiency/demo.yaml --data "$W" --out "$W/efficiency"
 $G screen "$W/sites.shp" --control "$W/control.shp" --format csv > "$W/screen.csv"
 echo "wrote $W/screen.csv"
+# Maps for the report: 亩均税收 by street, and park-coverage blind spots.
+$G map "$W/efficiency/efficiency.gpkg" --recipe tax-per-mu-street --out "$W/亩均税收.png"
+$G map "$W/evaluation/results.gpkg" --recipe park-coverage --out "$W/公园服务覆盖.png"
