@@ -842,6 +842,49 @@ static void test_cli_demo(void **state)
                                                            "enterprises.json"))));
 }
 
+
+/* A register kept as a table (no geometry: a DBF alone), joined to the
+ * parcels by parcel id: the firms stand where their parcels are, and the
+ * outputs equal those of the same register as points (the demo puts each
+ * firm's point on its parcel, so zones and classes cannot differ). */
+static void test_cli_table_register(void **state)
+{
+    (void)state;
+    TEST_DIR(d);
+    char ws[1100], out1[1100], out2[1100], cfg[1200], cfg2[1200], tbl[1200], cmd[8000];
+    snprintf(ws, sizeof ws, "%s/city", d);
+    snprintf(out1, sizeof out1, "%s/points", d);
+    snprintf(out2, sizeof out2, "%s/table", d);
+    snprintf(tbl, sizeof tbl, "%s/register.dbf", d);
+    snprintf(cfg, sizeof cfg, "%s/layers/efficiency/demo.yaml", LIBGEO_SOURCE_DIR);
+    snprintf(cfg2, sizeof cfg2, "%s/table.yaml", d);
+    gp_result r;
+    gp_run(&r, "demo", "--out", ws, "--scale", "S", "--seed", "1", "--quiet", NULL);
+    assert_exit(&r, 0);
+    snprintf(cmd, sizeof cmd,
+             "ogr2ogr -f 'ESRI Shapefile' -nlt NONE -lco ENCODING=UTF-8 '%s' '%s/enterprises.shp'"
+             " && sed 's|path: enterprises.shp .*|path: %s|' '%s' > '%s'",
+             tbl, ws, tbl, cfg, cfg2);
+    assert_int_equal(system(cmd), 0);
+    gp_run(&r, "efficiency", cfg, "--data", ws, "--out", out1, "--quiet", NULL);
+    assert_exit(&r, 0);
+    gp_run(&r, "efficiency", cfg2, "--config-path", LIBGEO_SOURCE_DIR "/layers/efficiency",
+           "--data", ws, "--out", out2, "--quiet", NULL);
+    assert_exit(&r, 0);
+    const char *files[] = {"enterprises.csv", "zones_street.csv", "zones_district.csv"};
+    for (size_t k = 0; k < 3; k++) {
+        char a[1300], b[1300];
+        size_t na = 0, nb = 0;
+        char *x = slurp(path_in(a, sizeof a, out1, files[k]), &na);
+        char *y = slurp(path_in(b, sizeof b, out2, files[k]), &nb);
+        assert_non_null(x);
+        assert_non_null(y);
+        assert_true(na > 100 && na == nb && memcmp(x, y, na) == 0);
+        free(x);
+        free(y);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -858,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_through_project),
         cmocka_unit_test(test_write),
         cmocka_unit_test_teardown(test_cli_demo, free_owned),
+        cmocka_unit_test_teardown(test_cli_table_register, free_owned),
     };
     return cmocka_run_group_tests(tests, lg_test_setup_4549, lg_test_teardown_ctx);
 }

@@ -181,12 +181,68 @@ static void test_view(void **state)
     lg_layer_close(ctx, base);
 }
 
+
+/* A table (a DBF alone, no geometry column) loads its rows, attributes
+ * only: lg_layer_geom is NULL, there is no extent, and a kernel refuses it
+ * with a message that says why. */
+static void test_table(void **state)
+{
+    (void)state;
+    char path[1000];
+    const char *dir = lg_test_tmpdir("load_table");
+    snprintf(path, sizeof path, "%s/register.dbf", dir);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("ESRI Shapefile"), path, 0, 0, 0,
+                                 GDT_Unknown, NULL);
+    assert_non_null(ds);
+    char *lco[] = {"ENCODING=UTF-8", NULL};
+    OGRLayerH T = GDALDatasetCreateLayer(ds, "register", NULL, wkbNone, lco);
+    assert_non_null(T);
+    OGRFieldDefnH fd = OGR_Fld_Create("tax", OFTReal);
+    assert_int_equal(OGR_L_CreateField(T, fd, TRUE), OGRERR_NONE);
+    OGR_Fld_Destroy(fd);
+    for (int i = 0; i < 3; i++) {
+        OGRFeatureH F = OGR_F_Create(OGR_L_GetLayerDefn(T));
+        OGR_F_SetFieldDouble(F, 0, 10.0 * (i + 1));
+        assert_int_equal(OGR_L_CreateFeature(T, F), OGRERR_NONE);
+        OGR_F_Destroy(F);
+    }
+    GDALClose(ds);
+    lg_status st;
+    lg_layer *L = load(path, 1, "stop", &st);
+    assert_int_equal(st, LG_OK);
+    assert_int_equal(lg_layer_geom_kind(L), LG_GEOM_NONE);
+    assert_int_equal(lg_layer_size(L), 3);
+    assert_null(lg_layer_geom(L, 0));
+    double v, e[4];
+    assert_true(lg_layer_number(L, 2, 0, &v) && v == 30.0);
+    assert_false(lg_layer_extent(L, e));
+    /* zones: one square; counting the table's rows is refused */
+    char zp[1000];
+    snprintf(zp, sizeof zp, "%s/zone.geojson", dir);
+    FILE *f = fopen(zp, "w");
+    assert_non_null(f);
+    fprintf(f, HEAD "{\"type\":\"Feature\",\"properties\":{\"code\":\"A\"},\"geometry\":"
+               "{\"type\":\"Polygon\",\"coordinates\":[[[%d,%d],[%d,%d],[%d,%d],[%d,%d],[%d,%d]]]}}]}",
+            X0, Y0, X0 + 10, Y0, X0 + 10, Y0 + 10, X0, Y0 + 10, X0, Y0);
+    fclose(f);
+    lg_layer *Z = load(zp, 1, "stop", &st);
+    assert_int_equal(st, LG_OK);
+    lg_zones *zs = lg_zones_new(ctx, Z, "code", NULL);
+    assert_non_null(zs);
+    assert_null(lg_count(ctx, zs, L, NULL));
+    assert_non_null(strstr(lg_ctx_errmsg(ctx), "table without geometry"));
+    lg_zones_free(ctx, zs);
+    lg_layer_close(ctx, Z);
+    lg_layer_close(ctx, L);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunks_equal_one_pass),
         cmocka_unit_test(test_first_failure_in_file_order),
         cmocka_unit_test(test_view),
+        cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests(tests, lg_test_setup_4549, lg_test_teardown_ctx);
 }

@@ -271,7 +271,8 @@ static void read_firm(lg_ctx *ctx, lg_efficiency *e, const pj_layer *pe, size_t 
     for (int m = 0; m < LG_EFF_MEASURES; m++)
         F->pub.measure[m] = F->points[m] = NAN;
     F->pub.score = NAN;
-    locate(lg_ctx_geos(ctx), lg_layer_geom(L, i), F);
+    if (lg_layer_geom(L, i)) /* a register without geometry is placed by its parcel */
+        locate(lg_ctx_geos(ctx), lg_layer_geom(L, i), F);
 }
 
 /* A firm and its parcel, sorted by parcel to take the parcels' firms
@@ -394,6 +395,11 @@ static lg_status read_firms(lg_ctx *ctx, lg_efficiency *e)
              (field_of(e->ent, pe, "parcel") >= 0 ||
               (st = join_by_location(ctx, e)) == LG_OK))
         st = parcel_shares(ctx, e);
+    /* a firm of a table (no geometry) stands where its parcel is */
+    for (size_t f = 0; st == LG_OK && f < e->n; f++)
+        if (!e->firms[f].has_xy && e->firms[f].parcel >= 0)
+            locate(lg_ctx_geos(ctx), lg_layer_geom(e->par, (size_t)e->firms[f].parcel),
+                   &e->firms[f]);
     for (size_t f = 0; st == LG_OK && f < e->n; f++)
         land_and_measures(&e->firms[f]);
     return st;

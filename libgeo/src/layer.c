@@ -594,7 +594,8 @@ static void free_loaded(lg_ctx *ctx, lg_layer *L)
 {
     GEOSContextHandle_t g = lg_ctx_geos(ctx);
     for (size_t i = 0; i < L->n && !L->view; i++)
-        GEOSGeom_destroy_r(g, L->geoms[i]);
+        if (L->geoms[i]) /* NULL in a table */
+            GEOSGeom_destroy_r(g, L->geoms[i]);
     free(L->geoms);
     free(L->fids);
     for (size_t f = 0; L->cols && f < L->nfields; f++) {
@@ -678,7 +679,7 @@ int lg_layer_source_extent(const lg_layer *L, double extent[4])
 
 int lg_layer_extent(const lg_layer *L, double extent[4])
 {
-    if (!L->n)
+    if (!L->n || L->kind == LG_GEOM_NONE)
         return 0;
     memcpy(extent, L->extent, sizeof L->extent);
     return 1;
@@ -1022,20 +1023,48 @@ static lg_geom_kind infer_kind(GEOSContextHandle_t h, const lg_layer *L)
                                                                             : LG_GEOM_MIXED;
 }
 
+/* Append feature f's attributes and geometry g (NULL for a table) as row
+ * L->n; on failure g is destroyed and the partial row freed. */
+static lg_status append_row(lg_ctx *ctx, lg_layer *L, OGRFeatureH f, long long fid,
+                            GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = lg_ctx_geos(ctx);
+    if (!grow(ctx, L)) {
+        if (g)
+            GEOSGeom_destroy_r(h, g);
+        return LG_ERR_NOMEM;
+    }
+    lg_status st = store_attributes(ctx, L, f, L->n, fid);
+    if (st != LG_OK) {
+        if (g)
+            GEOSGeom_destroy_r(h, g);
+        /* the partial row is not counted in L->n: free its text here */
+        for (size_t k = 0; k < L->nfields; k++)
+            if (L->cols[k].text) {
+                free(L->cols[k].text[L->n]);
+                L->cols[k].text[L->n] = NULL;
+            }
+        return st;
+    }
+    if (g)
+        extend_extent(ctx, L, g);
+    L->geoms[L->n] = g;
+    L->fids[L->n] = fid;
+    L->n++;
+    return LG_OK;
+}
+
 lg_status lg_layer_load(lg_ctx *ctx, lg_layer *L, const lg_crs *working)
 {
     if (L->loaded_flag)
         return lg_error(ctx, LG_ERR_ARG, "%s: layer already loaded", L->source);
-    if (L->kind == LG_GEOM_NONE)
-        return lg_error(ctx, LG_ERR_ARG, "%s (layer %s) has no geometry column", L->source,
-                        L->name);
     lg_conv conv;
     memset(&conv, 0, sizeof conv);
     conv.geos = lg_ctx_geos(ctx);
     conv.datum = L->datum;
     conv.swap_xy = L->src_authority_order;
     lg_crs *src_assumed = NULL;
-    if (working) {
+    if (working && L->kind != LG_GEOM_NONE) { /* a table has no coordinates */
         const lg_crs *src = L->src_crs;
         if (!src && L->datum != LG_DATUM_NONE) {
             /* GCJ-02 / BD-09 are offsets of WGS84 longitude/latitude. */
@@ -1107,6 +1136,13 @@ lg_status lg_layer_load(lg_ctx *ctx, lg_layer *L, const lg_crs *working)
         }
         long long fid = (long long)OGR_F_GetFID(f);
         OGRGeometryH og = OGR_F_GetGeometryRef(f);
+        if (L->kind == LG_GEOM_NONE) { /* a table: its rows, attributes only */
+            st = append_row(ctx, L, f, fid, NULL);
+            OGR_F_Destroy(f);
+            if (st != LG_OK)
+                break;
+            continue;
+        }
         if (!og) {
             L->stats.null_geom++;
             OGR_F_Destroy(f);
@@ -1150,28 +1186,10 @@ lg_status lg_layer_load(lg_ctx *ctx, lg_layer *L, const lg_crs *working)
             OGR_F_Destroy(f);
             continue;
         }
-        if (!grow(ctx, L)) {
-            GEOSGeom_destroy_r(h, g);
-            OGR_F_Destroy(f);
-            st = LG_ERR_NOMEM;
-            break;
-        }
-        st = store_attributes(ctx, L, f, L->n, fid);
+        st = append_row(ctx, L, f, fid, g);
         OGR_F_Destroy(f);
-        if (st != LG_OK) {
-            GEOSGeom_destroy_r(h, g);
-            /* the partial row is not counted in L->n: free its text here */
-            for (size_t k = 0; k < L->nfields; k++)
-                if (L->cols[k].text) {
-                    free(L->cols[k].text[L->n]);
-                    L->cols[k].text[L->n] = NULL;
-                }
+        if (st != LG_OK)
             break;
-        }
-        extend_extent(ctx, L, g);
-        L->geoms[L->n] = g;
-        L->fids[L->n] = fid;
-        L->n++;
     }
     lg_gdal_capture_end(&cap);
     proj_destroy(conv.pj);
@@ -1270,7 +1288,7 @@ static lg_status merge_chunk(lg_ctx *ctx, lg_layer *L, lg_layer *c)
         if (d->text)
             memcpy(d->text + L->n, e->text, c->n * sizeof *e->text);
     }
-    if (c->n) {
+    if (c->n && L->kind != LG_GEOM_NONE) {
         if (!L->n)
             memcpy(L->extent, c->extent, sizeof L->extent);
         L->extent[0] = fmin(L->extent[0], c->extent[0]);
@@ -1502,6 +1520,11 @@ const double *lg_layer_boxes(lg_ctx *ctx, const lg_layer *cL)
     GEOSContextHandle_t h = lg_ctx_geos(ctx);
     for (size_t i = 0; i < L->n; i++) {
         /* also fixes GEOS's lazily cached envelope before threads read it */
+        if (!L->geoms[i]) { /* a table's row: a box nothing meets */
+            b[4 * i] = b[4 * i + 1] = INFINITY;
+            b[4 * i + 2] = b[4 * i + 3] = -INFINITY;
+            continue;
+        }
         if (!GEOSGeom_getExtent_r(h, L->geoms[i], &b[4 * i], &b[4 * i + 1], &b[4 * i + 2],
                                   &b[4 * i + 3])) {
             free(b);
@@ -1686,7 +1709,7 @@ lg_layer *lg_layer_view(lg_ctx *ctx, const lg_layer *B, const unsigned char *kee
     GEOSContextHandle_t h = lg_ctx_geos(ctx);
     for (size_t i = 0; i < n; i++) {
         double x0, y0, x1, y1;
-        if (GEOSGeom_getExtent_r(h, L->geoms[i], &x0, &y0, &x1, &y1)) {
+        if (L->geoms[i] && GEOSGeom_getExtent_r(h, L->geoms[i], &x0, &y0, &x1, &y1)) {
             L->extent[0] = fmin(L->extent[0], x0), L->extent[1] = fmin(L->extent[1], y0);
             L->extent[2] = fmax(L->extent[2], x1), L->extent[3] = fmax(L->extent[3], y1);
         }

@@ -1049,6 +1049,12 @@ int lg_same_crs(lg_ctx *ctx, const char *kernel, const lg_zones *zones, const lg
 
 int lg_same_crs_layer(lg_ctx *ctx, const char *kernel, const lg_layer *ref, const lg_layer *layer)
 {
+    if (lg_layer_geom_kind(layer) == LG_GEOM_NONE) {
+        lg_error(ctx, LG_ERR_ARG, "%s: %s is a table without geometry: it cannot be measured "
+                 "(join it to parcels by id, as geoplan efficiency does)", kernel,
+                 lg_layer_source(layer));
+        return 0;
+    }
     const lg_crs *a = lg_layer_crs(ref), *b = lg_layer_crs(layer);
     if (!a || !b || !proj_is_equivalent_to(lg_crs_pj(a), lg_crs_pj(b), PJ_COMP_EQUIVALENT)) {
         lg_error(ctx, LG_ERR_CRS,

@@ -199,7 +199,10 @@ LG_API const lg_crs *lg_layer_crs(const lg_layer *layer);
 
 /** Number of features kept by load. */
 LG_API size_t lg_layer_size(const lg_layer *layer);
-/** The geometry of feature i (0 ≤ i < size), borrowed. Never NULL/empty. */
+/** The geometry of feature i (0 ≤ i < size), borrowed: never empty; NULL
+ *  only for a table (a layer without a geometry column, LG_GEOM_NONE), whose
+ *  rows load with their attributes only (e.g. an enterprise register joined
+ *  to parcels by id).  Kernels refuse tables. */
 LG_API const GEOSGeometry *lg_layer_geom(const lg_layer *layer, size_t i);
 /** The source FID of feature i. */
 LG_API long long lg_layer_fid(const lg_layer *layer, size_t i);
