@@ -654,6 +654,69 @@ static void test_land_stock_targets(void **state)
     }
 }
 
+
+/* The low-efficiency and idle-land measures through a project file: the
+ * evaluation's values per street and for the whole area equal what
+ * `geoplan measure` gives for the same options (test_land_rules checks
+ * those measures against hand-computed cases). */
+static void test_land_rules_in_project(void **state)
+{
+    (void)state;
+    TEST_DIR(d);
+    char proj[1200], out[1200], text[4000], p[1600];
+    snprintf(text, sizeof text,
+             "geoplan: project/1\n"
+             "layers:\n"
+             "  streets: {path: %s/streets.shp, role: street, fields: {id: code}}\n"
+             "  parcels: {path: %s/landuse.shp}\n"
+             "  supply: {path: %s/supply.shp}\n"
+             "indicators:\n"
+             "  low_mu: {kernel: low-efficiency, inputs: {parcels: parcels},\n"
+             "           params: {status_field: status}, column: low_mu, unit: mu}\n"
+             "  idle_pct: {kernel: idle-land, inputs: {supply: supply},\n"
+             "             params: {as_of: 2024-06-30}, unit: \"%%\"}\n",
+             g_demo, g_demo, g_demo);
+    write_text(path_in(proj, sizeof proj, d, "land.yaml"), text);
+    path_in(out, sizeof out, d, "out");
+    gp_result r;
+    gp_run(&r, "evaluate", proj, "--out", out, "--quiet", NULL);
+    assert_exit(&r, 0);
+    json_object *j = own_json(json_object_from_file(path_in(p, sizeof p, out, "indicators.json")));
+    assert_non_null(j);
+    char zones[1300], parcels[1300], supply[1300];
+    json_object *low = gp_json("measure", "low-efficiency", "--zones",
+                               path_in(zones, sizeof zones, g_demo, "streets.shp"), "--parcels",
+                               path_in(parcels, sizeof parcels, g_demo, "landuse.shp"),
+                               "--status-field", "status", "--format", "json", NULL);
+    json_object *idle = gp_json("measure", "idle-land", "--zones", zones, "--supply",
+                                path_in(supply, sizeof supply, g_demo, "supply.shp"), "--as-of",
+                                "2024-06-30", "--format", "json", NULL);
+    json_object *rows = jget(j, "rows");
+    size_t checked = 0;
+    for (size_t i = 0; i < json_object_array_length(rows); i++) {
+        json_object *row = json_object_array_get_idx(rows, i);
+        const char *ind = jstr(row, "indicator"), *zid = jstr(row, "zone_id");
+        json_object *m = !strcmp(ind, "low_mu") ? low : idle;
+        const char *col = !strcmp(ind, "low_mu") ? "low_mu" : "value";
+        double want = NAN;
+        if (!strcmp(zid, "total")) {
+            char path[64];
+            snprintf(path, sizeof path, "total.%s", col);
+            want = jdbl(m, path);
+        } else {
+            for (size_t z = 0; z < jlen(m, "zones"); z++) {
+                json_object *zr = json_object_array_get_idx(jget(m, "zones"), z);
+                if (!strcmp(jstr(zr, "id"), zid))
+                    want = jdbl(zr, col);
+            }
+        }
+        assert_false(isnan(want));
+        assert_true(fabs(jdbl(row, "value") - want) <= 1e-12 * fmax(1.0, fabs(want)));
+        checked++;
+    }
+    assert_int_equal(checked, 2 * 12); /* 11 streets and the total, two indicators */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -666,6 +729,7 @@ int main(void)
         cmocka_unit_test_teardown(test_failed_write_replaces_nothing, free_owned),
         cmocka_unit_test_teardown(test_inputs_untouched, free_owned),
         cmocka_unit_test_teardown(test_land_stock_targets, free_owned),
+        cmocka_unit_test_teardown(test_land_rules_in_project, free_owned),
     };
     return cmocka_run_group_tests(tests, group_setup, lg_cli_group_teardown);
 }

@@ -91,6 +91,16 @@ static const char *param_slot(const char *kernel, const char *param)
         {"land-stock", "supply_date_field", "supply"},
         {"land-stock", "approval_id_field", "approvals"},
         {"land-stock", "supply_link_field", "supply"},
+        {"low-efficiency", "class_field", "parcels"}, {"low-efficiency", "industry_field", "parcels"},
+        {"low-efficiency", "far_field", "parcels"},   {"low-efficiency", "tax_field", "parcels"},
+        {"low-efficiency", "status_field", "parcels"},
+        {"low-efficiency", "building_parcel_field", "buildings"},
+        {"low-efficiency", "parcel_id_field", "parcels"},
+        {"low-efficiency", "floor_area_field", "buildings"},
+        {"low-efficiency", "floors_field", "buildings"},
+        {"idle-land", "due_field", "supply"},         {"idle-land", "start_field", "supply"},
+        {"idle-land", "supply_date_field", "supply"}, {"idle-land", "halted_field", "supply"},
+        {"idle-land", "developed_field", "supply"},   {"idle-land", "invested_field", "supply"},
     };
     for (size_t i = 0; i < sizeof M / sizeof M[0]; i++)
         if (strcmp(M[i].k, kernel) == 0 && strcmp(M[i].p, param) == 0)
@@ -518,6 +528,10 @@ static lg_status run_one(lg_ctx *ctx, lg_evaluation *ev, const pj_indicator *ind
             r = lg_parcel_far(ctx, zones, L[0], L[1], options);
         else if (!strcmp(k->name, "land-stock"))
             r = lg_land_stock(ctx, zones, L[0], L[1], options);
+        else if (!strcmp(k->name, "low-efficiency"))
+            r = lg_low_efficiency(ctx, zones, L[0], L[1], options);
+        else if (!strcmp(k->name, "idle-land"))
+            r = lg_idle_land(ctx, zones, L[0], options);
         if (!r) {
             st = lg_ctx_errno(ctx);
             if (st == LG_ERR_NOMEM || st == LG_ERR_CANCELLED) {

@@ -531,7 +531,8 @@ static void read_indicators(rd *r, yd_node *n)
             if (!yd_map_get(r->d, def, "kernel"))
                 pj_error(r->p, &pos, "indicator '%s' has no kernel (expected kernel: one of "
                                      "length-density, length-share, area-share, count, "
-                                     "per-area, coverage, overlap, far, land-stock, none)", id);
+                                     "per-area, coverage, overlap, far, land-stock, low-efficiency, "
+                                     "idle-land, none)", id);
         }
         ind->canon = pj_str(r->p, c);
         free(c);
@@ -989,7 +990,8 @@ static void check_indicator(lg_project *p, pj_indicator *ind)
         if (ind->kernel)
             pj_error(p, &ind->kernel_pos, "indicator '%s': unknown kernel '%s'; expected one of "
                                    "length-density, length-share, area-share, count, per-area, "
-                                   "coverage, overlap, far, land-stock, none", ind->id, ind->kernel);
+                                   "coverage, overlap, far, land-stock, low-efficiency, idle-land, none",
+                     ind->id, ind->kernel);
         return;
     }
     if (strcmp(k->name, "none") == 0) {

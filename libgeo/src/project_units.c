@@ -111,6 +111,20 @@ static const char *const LSK_UNITS[] = {"%", "m2", "m2"};
 static const char *const LSK_PARAMS[] = {"years",           "link",
                                          "approval_date_field", "supply_date_field",
                                          "approval_id_field",   "supply_link_field", NULL};
+static const char *const LOW_COLS[] = {"value",  "numerator", "denominator", "low",
+                                       "low_mu", "undetermined", "undetermined_mu", NULL};
+static const char *const LOW_UNITS[] = {"%", "m2", "m2", "count", "mu", "count", "mu"};
+static const char *const LOW_PARAMS[] = {"class_field",  "classes",       "min_far",
+                                         "industry_field", "far_field",   "tax_field",
+                                         "tax_share",    "status_field",  "idle_values",
+                                         "building_parcel_field", "parcel_id_field",
+                                         "floor_area_field", "floors_field", NULL};
+static const char *const IDLE_COLS[] = {"value",  "numerator", "denominator", "idle",
+                                        "idle_mu", "undetermined", "undetermined_mu", NULL};
+static const char *const IDLE_UNITS[] = {"%", "m2", "m2", "count", "mu", "count", "mu"};
+static const char *const IDLE_PARAMS[] = {"as_of",         "due_field",      "start_field",
+                                          "supply_date_field", "halted_field", "developed_field",
+                                          "invested_field", "no_due",        NULL};
 static const char *const NO_COLS[] = {"value", NULL};
 static const char *const NO_UNITS[] = {NULL};
 static const char *const NO_PARAMS[] = {NULL};
@@ -125,6 +139,9 @@ static const pj_kernel KERNELS[] = {
     {"overlap", {"sites", "control", "boundary"}, {1, 1, 0}, OV_COLS, OV_UNITS, OV_PARAMS},
     {"far", {"parcels", "buildings", NULL}, {1, 1, 0}, FAR_COLS, FAR_UNITS, FAR_PARAMS},
     {"land-stock", {"approvals", "supply", NULL}, {1, 1, 0}, LSK_COLS, LSK_UNITS, LSK_PARAMS},
+    {"low-efficiency", {"parcels", "buildings", NULL}, {1, 0, 0}, LOW_COLS, LOW_UNITS,
+     LOW_PARAMS},
+    {"idle-land", {"supply", NULL, NULL}, {1, 0, 0}, IDLE_COLS, IDLE_UNITS, IDLE_PARAMS},
     {"none", {NULL, NULL, NULL}, {0, 0, 0}, NO_COLS, NO_UNITS, NO_PARAMS},
 };
 
