@@ -152,3 +152,22 @@ int parse_format(const char *s, out_format *f)
         return 0;
     return 1;
 }
+
+int cli_take_value(const char *cmd, const char *flag, int argc, char **argv, int *i,
+                   const char **val)
+{
+    size_t len = strlen(flag);
+    const char *a = argv[*i];
+    if (!strncmp(a, flag, len) && a[len] == '=') {
+        *val = a + len + 1;
+        return 1;
+    }
+    if (strcmp(a, flag))
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, PROG " %s: %s needs a value\n", cmd, flag);
+        return -1;
+    }
+    *val = argv[++*i];
+    return 1;
+}

@@ -33,6 +33,12 @@ typedef struct layer_opts {
  * return 1; return -1 on a missing value (message printed); else 0. */
 int layer_opts_take(layer_opts *o, int argc, char **argv, int *i);
 
+/* "--flag VALUE" or "--flag=VALUE" at argv[*i]: 1 and *val (advancing *i
+ * past a separate value), 0 when argv[*i] is not `flag`, -1 on a missing
+ * value (message "geoplan CMD: FLAG needs a value" printed). */
+int cli_take_value(const char *cmd, const char *flag, int argc, char **argv, int *i,
+                   const char **val);
+
 /* Help text lines for the layer flags. */
 extern const char LAYER_OPTS_HELP[];
 

@@ -104,23 +104,6 @@ static void help(void)
     fputs(LAYER_OPTS_HELP, stdout);
 }
 
-static int take(const char *flag, int argc, char **argv, int *i, const char **val)
-{
-    size_t len = strlen(flag);
-    const char *a = argv[*i];
-    if (!strncmp(a, flag, len) && a[len] == '=') {
-        *val = a + len + 1;
-        return 1;
-    }
-    if (strcmp(a, flag))
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, PROG " map: %s needs a value\n", flag);
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
 
 static int parse_args(int argc, char **argv, map_args *a, int *want_help)
 {
@@ -148,7 +131,7 @@ static int parse_args(int argc, char **argv, map_args *a, int *want_help)
             continue;
         }
         const char *ov = NULL;
-        int t = take("--overlay", argc, argv, &i, &ov);
+        int t = cli_take_value("map", "--overlay", argc, argv, &i, &ov);
         if (t > 0) {
             if (a->noverlay == MAX_OVERLAYS) {
                 fprintf(stderr, PROG " map: at most %d overlays\n", MAX_OVERLAYS);
@@ -160,7 +143,7 @@ static int parse_args(int argc, char **argv, map_args *a, int *want_help)
         if (!t)
             t = layer_opts_take(&a->lo, argc, argv, &i);
         for (size_t f = 0; !t && f < sizeof flags / sizeof flags[0]; f++)
-            t = take(flags[f].flag, argc, argv, &i, flags[f].val);
+            t = cli_take_value("map", flags[f].flag, argc, argv, &i, flags[f].val);
         if (t < 0)
             return EXIT_USAGE;
         if (t)

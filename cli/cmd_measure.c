@@ -342,25 +342,6 @@ static void kinds_of(char *buf, size_t n, unsigned mask)
         }
 }
 
-/* "--flag VALUE" or "--flag=VALUE": 1 and *val, 0 when argv[*i] is not
- * `flag`, -1 on a missing value. */
-static int take_value(const char *flag, int argc, char **argv, int *i, const char **val)
-{
-    size_t len = strlen(flag);
-    const char *a = argv[*i];
-    if (!strncmp(a, flag, len) && a[len] == '=') {
-        *val = a + len + 1;
-        return 1;
-    }
-    if (strcmp(a, flag))
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, PROG " measure: %s needs a value\n", flag);
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
 
 static int check_number(const char *flag, const char *v, int kind)
 {
@@ -408,13 +389,13 @@ static int parse_args(int argc, char **argv, measure_args *a, int *help)
         }
         int done = 0;
         for (int r = 0; r < R_N && !done; r++) {
-            t = take_value(ROLE[r].flag, argc, argv, &i, &a->role[r]);
+            t = cli_take_value("measure", ROLE[r].flag, argc, argv, &i, &a->role[r]);
             if (t < 0)
                 return EXIT_USAGE;
             done = t;
         }
         for (int o = 0; o < O_N && !done; o++) {
-            t = take_value(OPT[o].flag, argc, argv, &i, &a->opt[o]);
+            t = cli_take_value("measure", OPT[o].flag, argc, argv, &i, &a->opt[o]);
             if (t < 0)
                 return EXIT_USAGE;
             done = t;

@@ -57,23 +57,6 @@ typedef struct screen_args {
     out_format fmt;
 } screen_args;
 
-static int take(const char *flag, int argc, char **argv, int *i, const char **val)
-{
-    size_t len = strlen(flag);
-    const char *a = argv[*i];
-    if (!strncmp(a, flag, len) && a[len] == '=') {
-        *val = a + len + 1;
-        return 1;
-    }
-    if (strcmp(a, flag))
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, PROG " screen: %s needs a value\n", flag);
-        return -1;
-    }
-    *val = argv[++*i];
-    return 1;
-}
 
 static int check_args(screen_args *a)
 {
@@ -132,7 +115,7 @@ static int parse_args(int argc, char **argv, screen_args *a, int *help)
         }
         int t = layer_opts_take(&a->lo, argc, argv, &i);
         for (size_t f = 0; !t && f < sizeof flags / sizeof flags[0]; f++)
-            t = take(flags[f].flag, argc, argv, &i, flags[f].val);
+            t = cli_take_value("screen", flags[f].flag, argc, argv, &i, flags[f].val);
         if (t < 0)
             return EXIT_USAGE;
         if (t)
