@@ -149,15 +149,6 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void column_label(char *buf, size_t n, const lg_table *t, size_t c)
-{
-    const char *unit = lg_table_column_unit(t, c);
-    if (unit[0])
-        snprintf(buf, n, "%s [%s]", lg_table_column_name(t, c), unit);
-    else
-        snprintf(buf, n, "%s", lg_table_column_name(t, c));
-}
-
 static void csv_row(FILE *out, const lg_table *t, size_t row)
 {
     char buf[40];
@@ -178,7 +169,7 @@ static void print_csv(FILE *out, const lg_result *r)
     fputs("id,name", out);
     char label[512];
     for (size_t c = 0; c < lg_table_columns(zt); c++) {
-        column_label(label, sizeof label, zt, c);
+        lg_table_column_label(zt, c, label, sizeof label);
         fputc(',', out);
         csv_field(out, label);
     }
@@ -267,7 +258,7 @@ static void print_table_extra(FILE *out, const lg_table *t, const lg_table *tota
     w[0] = display_width("id");
     w[1] = display_width("name");
     for (size_t c = 0; c < nc; c++) {
-        column_label(buf, sizeof buf, t, c);
+        lg_table_column_label(t, c, buf, sizeof buf);
         w[c + 2] = display_width(buf);
     }
     for (size_t i = 0; i < nr + ntot; i++) {
@@ -295,7 +286,7 @@ static void print_table_extra(FILE *out, const lg_table *t, const lg_table *tota
     cell(out, "name", w[1], 0);
     rule = w[0] + 2 + w[1];
     for (size_t c = 0; c < nc; c++) {
-        column_label(buf, sizeof buf, t, c);
+        lg_table_column_label(t, c, buf, sizeof buf);
         fputs("  ", out);
         cell(out, buf, w[c + 2], 1);
         rule += 2 + w[c + 2];
@@ -349,7 +340,7 @@ void output_table_csv(FILE *out, const lg_table *t, const char *extra_name,
     char label[512], buf[40];
     fputs("\xEF\xBB\xBFid,name", out);
     for (size_t c = 0; c < lg_table_columns(t); c++) {
-        column_label(label, sizeof label, t, c);
+        lg_table_column_label(t, c, label, sizeof label);
         fputc(',', out);
         csv_field(out, label);
     }

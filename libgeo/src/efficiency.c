@@ -146,18 +146,6 @@ static lg_status load_layers(lg_ctx *ctx, lg_efficiency *e)
 /* ------------------------------------------------------------------ */
 /* Parcels: the join                                                   */
 
-typedef struct key_ix {
-    const char *key;
-    size_t i;
-} key_ix;
-
-static int cmp_key(const void *a, const void *b)
-{
-    const key_ix *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
 /* Parcel of each firm: by the register's parcel field and the parcels'
  * id field when both exist (the first parcel with that id), else the
  * first parcel (in layer order) covering the firm's location. */
@@ -168,7 +156,7 @@ static lg_status join_parcels(lg_ctx *ctx, lg_efficiency *e)
     size_t np = lg_layer_size(e->par);
     if (fk < 0 || pk < 0)
         return LG_OK; /* located in join_by_location */
-    key_ix *keys = lg_calloc(ctx, np ? np : 1, sizeof *keys);
+    lg_key_ix *keys = lg_calloc(ctx, np ? np : 1, sizeof *keys);
     char (*bufs)[40] = lg_calloc(ctx, np ? np : 1, sizeof *bufs);
     if (!keys || !bufs) {
         free(keys);
@@ -181,25 +169,18 @@ static lg_status join_parcels(lg_ctx *ctx, lg_efficiency *e)
         if (k)
             keys[nk].key = k, keys[nk++].i = i;
     }
-    qsort(keys, nk, sizeof *keys, cmp_key);
+    lg_key_ix_sort(keys, nk);
     for (size_t f = 0; f < e->n; f++) {
         char buf[40];
-        key_ix q = {field_text(e->ent, e->firms[f].feature, fk, buf, sizeof buf), 0};
+        const char *q = field_text(e->ent, e->firms[f].feature, fk, buf, sizeof buf);
         e->firms[f].parcel = -1;
-        if (!q.key)
+        if (!q)
             continue;
-        size_t lo = 0, hi = nk; /* first key >= q */
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (strcmp(keys[mid].key, q.key) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < nk && !strcmp(keys[lo].key, q.key))
-            e->firms[f].parcel = (long)keys[lo].i;
+        size_t p = lg_key_ix_find(keys, nk, q);
+        if (p != (size_t)-1)
+            e->firms[f].parcel = (long)p;
         else
-            ef_flag(e, &e->firms[f], "parcel %s is not in the parcels layer", q.key);
+            ef_flag(e, &e->firms[f], "parcel %s is not in the parcels layer", q);
     }
     free(keys);
     free(bufs);

@@ -29,16 +29,6 @@ static void esc(FILE *f, const char *s)
     }
 }
 
-static const char *fmt(char *buf, size_t n, double v)
-{
-    if (!isfinite(v))
-        return "—";
-    double a = fabs(v);
-    int dec = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 3 : 4;
-    snprintf(buf, n, "%.*f", dec, v);
-    return buf;
-}
-
 static const char *mark(lg_target_status s)
 {
     switch (s) {
@@ -119,7 +109,7 @@ static void bar_chart(FILE *f, const char *title, const char *unit, const char *
                     x, fmin(y0, y1), w, fabs(y0 - y1) < 0.5 ? 0.5 : fabs(y0 - y1),
                     ok == 1 ? "#5aae61" : ok == 0 ? "#e08214" : "#4393c3");
             esc(f, names[i]);
-            fprintf(f, ": %s</title></rect>\n", fmt(b1, sizeof b1, v[i]));
+            fprintf(f, ": %s</title></rect>\n", lg_number_display(b1, sizeof b1, v[i]));
         }
         fprintf(f, "<text font-size=\"10\" fill=\"#333\" text-anchor=\"end\" "
                    "transform=\"translate(%.1f,%.0f) rotate(-40)\">",
@@ -133,7 +123,7 @@ static void bar_chart(FILE *f, const char *title, const char *unit, const char *
                    "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" fill=\"#c62828\">"
                    "目标 %s %s</text>\n",
                 L, W - R, Y(target), Y(target), W - R + 4, Y(target) + 4, cmp ? cmp : "",
-                fmt(b2, sizeof b2, target));
+                lg_number_display(b2, sizeof b2, target));
     }
     fprintf(f, "</svg>\n");
 #undef Y
@@ -280,13 +270,13 @@ int lg_eval_write_html(lg_ctx *ctx, const lg_evaluation *ev, const char *path,
         esc(f, r->level);
         fputs("</td><td>", f);
         esc(f, r->zone_name && *r->zone_name ? r->zone_name : r->zone_id);
-        fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">", fmt(b1, sizeof b1, r->value));
+        fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">", lg_number_display(b1, sizeof b1, r->value));
         if (r->compare && !strcmp(r->compare, "range"))
-            fprintf(f, "%s – %s", fmt(b2, sizeof b2, r->target_min),
-                    fmt(b3, sizeof b3, r->target_max));
+            fprintf(f, "%s – %s", lg_number_display(b2, sizeof b2, r->target_min),
+                    lg_number_display(b3, sizeof b3, r->target_max));
         else {
             esc(f, r->compare ? r->compare : "");
-            fprintf(f, " %s", fmt(b2, sizeof b2, r->target));
+            fprintf(f, " %s", lg_number_display(b2, sizeof b2, r->target));
         }
         fputs("</td><td>", f);
         esc(f, r->unit);
@@ -296,7 +286,7 @@ int lg_eval_write_html(lg_ctx *ctx, const lg_evaluation *ev, const char *path,
             esc(f, r->reason);
             fputs("</small>", f);
         }
-        fprintf(f, "</td><td class=\"num\">%s</td><td class=\"src\">", fmt(b3, sizeof b3, r->gap));
+        fprintf(f, "</td><td class=\"num\">%s</td><td class=\"src\">", lg_number_display(b3, sizeof b3, r->gap));
         esc(f, r->source_document);
         if (r->source_section && *r->source_section) {
             fputs(" § ", f);

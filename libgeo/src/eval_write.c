@@ -22,18 +22,6 @@ static const char *const OUT_FILES[] = {"indicators.csv", "indicators.json", "re
 
 static const char *num(char *buf, size_t n, double v) { return lg_number_text(buf, n, v); }
 
-/* For people (report.md): a few decimals by magnitude; the CSV and JSON
- * keep every digit. */
-static const char *disp(char *buf, size_t n, double v)
-{
-    if (!isfinite(v))
-        return "—";
-    double a = fabs(v);
-    int dec = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 3 : 4;
-    snprintf(buf, n, "%.*f", dec, v);
-    return buf;
-}
-
 static const char *status_zh(lg_target_status s)
 {
     static const char *const N[] = {"达标", "未达标", "无数据", "不适用", "无目标"};
@@ -259,13 +247,13 @@ static void md_target(FILE *f, const lg_eval_row *r)
     if (!r->compare)
         return;
     if (!strcmp(r->compare, "range"))
-        fprintf(f, "%s–%s", disp(a, 40, r->target_min), disp(b, 40, r->target_max));
+        fprintf(f, "%s–%s", lg_number_display(a, 40, r->target_min), lg_number_display(b, 40, r->target_max));
     else if (!strcmp(r->compare, "report"))
         fputs("—", f);
     else
         fprintf(f, "%s %s", !strcmp(r->compare, ">=") ? "≥" : !strcmp(r->compare, "<=") ? "≤"
                             : !strcmp(r->compare, "approx") ? "≈" : r->compare,
-                disp(a, 40, r->target));
+                lg_number_display(a, 40, r->target));
 }
 
 static void md_table(FILE *f, const lg_evaluation *ev, int binding)
@@ -283,7 +271,7 @@ static void md_table(FILE *f, const lg_evaluation *ev, int binding)
         md_cell(f, r->title_en);
         fputs(" | ", f);
         md_cell(f, strcmp(r->zone_id, "total") ? r->zone_name : "全域 whole area");
-        fprintf(f, " (%s) | %s %s | ", r->level, disp(a, 40, r->value),
+        fprintf(f, " (%s) | %s %s | ", r->level, lg_number_display(a, 40, r->value),
                 r->unit);
         md_target(f, r);
         fprintf(f, " %s | **%s** %s", r->unit, status_zh(r->status),
@@ -292,7 +280,7 @@ static void md_table(FILE *f, const lg_evaluation *ev, int binding)
             fputs(": ", f);
             md_cell(f, r->reason);
         }
-        fprintf(f, " | %s | %s | %s %s |\n", isnan(r->gap) ? "" : disp(b, 40, r->gap),
+        fprintf(f, " | %s | %s | %s %s |\n", isnan(r->gap) ? "" : lg_number_display(b, 40, r->gap),
                 r->year ? num(a, 40, r->year) : "", r->source_document, r->source_section);
     }
     fputc('\n', f);

@@ -103,15 +103,6 @@ static int gw_fail(gpkg_writer *gw, const char *what)
     return -1;
 }
 
-static void column_label(char *buf, size_t n, const lg_table *t, size_t c)
-{
-    const char *unit = lg_table_column_unit(t, c);
-    if (unit[0])
-        snprintf(buf, n, "%s [%s]", lg_table_column_name(t, c), unit);
-    else
-        snprintf(buf, n, "%s", lg_table_column_name(t, c));
-}
-
 /* The geometry type for a layer holding the rows' geometries: the multi
  * type of their common dimension, unknown when they mix, none when they
  * have none. */
@@ -414,7 +405,7 @@ int lg_gpkg_write_table_text(gpkg_writer *gw, const char *name, const lg_table *
         }
         OGRFieldDefnH f = OGR_Fld_Create(names[c], OFTReal);
         char label[512];
-        column_label(label, sizeof label, t, c);
+        lg_table_column_label(t, c, label, sizeof label);
         OGR_Fld_SetAlternativeName(f, label);
         if (OGR_L_CreateField(L, f, TRUE) != OGRERR_NONE)
             rc = gw_fail(gw, "cannot create a field");

@@ -302,18 +302,6 @@ static int polygons_or_fail(lg_ctx *ctx, const char *kernel, const char *role, c
     return 0;
 }
 
-/* A feature's label from a field (numbers without a trailing .0), or its
- * FID when the field is absent (f < 0) or NULL. */
-static char *site_label(lg_ctx *ctx, const lg_layer *L, size_t i, int f)
-{
-    double v;
-    if (f >= 0 && lg_layer_number(L, i, (size_t)f, &v))
-        return v == floor(v) && fabs(v) < 1e15 ? lg_sprintf(ctx, "%.0f", v)
-                                               : lg_sprintf(ctx, "%.15g", v);
-    const char *t = f >= 0 ? lg_layer_text(L, i, (size_t)f) : NULL;
-    return t ? lg_strdup(ctx, t) : lg_sprintf(ctx, "%lld", lg_layer_fid(L, i));
-}
-
 static double pct(double a, double b) { return b > 0 ? 100 * a / b : NAN; }
 
 lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
@@ -515,10 +503,10 @@ lg_result *lg_overlap(lg_ctx *ctx, const lg_zones *zones, const lg_layer *sites,
     size_t nconflict = 0;
     for (size_t s = 0; s < ns; s++) {
         double num;
-        char *id = site_label(ctx, sites, s, fid_id);
+        char *id = lg_feature_label(ctx, sites, s, fid_id);
         char *name = fid_name >= 0 && (lg_layer_text(sites, s, (size_t)fid_name) ||
                                        lg_layer_number(sites, s, (size_t)fid_name, &num))
-                         ? site_label(ctx, sites, s, fid_name)
+                         ? lg_feature_label(ctx, sites, s, fid_name)
                          : NULL; /* no name: the id */
         lg_status ls = id ? lg_table_set_label(ctx, st, s, id, name ? name : id) : LG_ERR_NOMEM;
         free(id);

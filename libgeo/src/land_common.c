@@ -208,18 +208,6 @@ double land_zone_row(const land_shares *s, size_t f)
 /* ------------------------------------------------------------------ */
 /* tables                                                              */
 
-/* A feature's label from a field (numbers without a trailing .0), or its
- * FID when the field is absent (f < 0) or NULL. */
-static char *label(lg_ctx *ctx, const lg_layer *L, size_t i, int f)
-{
-    double v;
-    if (f >= 0 && lg_layer_number(L, i, (size_t)f, &v))
-        return v == floor(v) && fabs(v) < 1e15 ? lg_sprintf(ctx, "%.0f", v)
-                                               : lg_sprintf(ctx, "%.15g", v);
-    const char *t = f >= 0 ? lg_layer_text(L, i, (size_t)f) : NULL;
-    return t ? lg_strdup(ctx, t) : lg_sprintf(ctx, "%lld", lg_layer_fid(L, i));
-}
-
 lg_table *land_detail_table(lg_ctx *ctx, const char *name, const lg_layer *L,
                             const char *const *cols, const char *const *units, size_t ncols)
 {
@@ -234,9 +222,9 @@ lg_table *land_detail_table(lg_ctx *ctx, const char *name, const lg_layer *L,
         return lg_table_free(ctx, t);
     int fid = lg_layer_field_index(L, "id"), fname = lg_layer_field_index(L, "name");
     for (size_t i = 0; i < n; i++) {
-        char *id = label(ctx, L, i, fid);
+        char *id = lg_feature_label(ctx, L, i, fid);
         int has_name = fname >= 0 && lg_layer_text(L, i, (size_t)fname);
-        char *nm = has_name ? label(ctx, L, i, fname) : NULL;
+        char *nm = has_name ? lg_feature_label(ctx, L, i, fname) : NULL;
         lg_status st = id && (nm || !has_name) ? lg_table_set_label(ctx, t, i, id, nm ? nm : id)
                                                : LG_ERR_NOMEM;
         free(id);

@@ -10,57 +10,33 @@
 /* ------------------------------------------------------------------ */
 /* joining buildings to parcels                                        */
 
-typedef struct key_ix {
-    char *key;
-    size_t i;
-} key_ix;
-
-static int cmp_key(const void *a, const void *b)
-{
-    const key_ix *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
 /* The parcel of each building by id: *of[b] = parcel or (size_t)-1. */
 static lg_status join_by_id(lg_ctx *ctx, const lg_layer *P, int pf, const lg_layer *B, int bf,
                             size_t *of)
 {
     size_t np = lg_layer_size(P), nb = lg_layer_size(B), k = 0;
-    key_ix *keys = lg_calloc(ctx, np ? np : 1, sizeof *keys);
-    if (!keys)
+    lg_key_ix *keys = lg_calloc(ctx, np ? np : 1, sizeof *keys);
+    char (*bufs)[64] = lg_calloc(ctx, np ? np : 1, sizeof *bufs);
+    if (!keys || !bufs) {
+        free(keys);
+        free(bufs);
         return LG_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < np; i++) {
+        const char *c = land_code(P, i, pf, bufs[i], sizeof bufs[i]);
+        if (c)
+            keys[k].key = c, keys[k++].i = i;
+    }
+    lg_key_ix_sort(keys, k);
     char buf[64];
-    lg_status st = LG_OK;
-    for (size_t i = 0; i < np && st == LG_OK; i++) {
-        const char *c = land_code(P, i, pf, buf, sizeof buf);
-        if (c && !(keys[k].key = lg_strdup(ctx, c)))
-            st = LG_ERR_NOMEM;
-        else if (c)
-            keys[k++].i = i;
-    }
-    qsort(keys, k, sizeof *keys, cmp_key);
-    for (size_t b = 0; b < nb && st == LG_OK; b++) {
-        key_ix q = {(char *)land_code(B, b, bf, buf, sizeof buf), 0};
-        of[b] = (size_t)-1;
-        if (!q.key)
-            continue;
+    for (size_t b = 0; b < nb; b++) {
+        const char *q = land_code(B, b, bf, buf, sizeof buf);
         /* the first parcel (in layer order) with the key */
-        size_t lo = 0, hi = k;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (strcmp(keys[mid].key, q.key) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < k && !strcmp(keys[lo].key, q.key))
-            of[b] = keys[lo].i;
+        of[b] = q ? lg_key_ix_find(keys, k, q) : (size_t)-1;
     }
-    for (size_t i = 0; i < k; i++)
-        free(keys[i].key);
     free(keys);
-    return st;
+    free(bufs);
+    return LG_OK;
 }
 
 /* The parcel of each building by centroid: the first parcel (in layer

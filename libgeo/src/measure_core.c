@@ -2476,3 +2476,56 @@ int lg_covered_be(GEOSContextHandle_t h, lg_area_edges *clip, const GEOSGeometry
     be_free(&s);
     return res;
 }
+
+/* ---- joining by an id ---- */
+
+static int cmp_key_ix(const void *a, const void *b)
+{
+    const lg_key_ix *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+void lg_key_ix_sort(lg_key_ix *keys, size_t n) { qsort(keys, n, sizeof *keys, cmp_key_ix); }
+
+size_t lg_key_ix_find(const lg_key_ix *keys, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n; /* the first key >= key: the first row (in order) with it */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(keys[mid].key, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && !strcmp(keys[lo].key, key) ? keys[lo].i : (size_t)-1;
+}
+
+char *lg_feature_label(lg_ctx *ctx, const lg_layer *L, size_t i, int f)
+{
+    double v;
+    if (f >= 0 && lg_layer_number(L, i, (size_t)f, &v))
+        return v == floor(v) && fabs(v) < 1e15 ? lg_sprintf(ctx, "%.0f", v)
+                                               : lg_sprintf(ctx, "%.15g", v);
+    const char *t = f >= 0 ? lg_layer_text(L, i, (size_t)f) : NULL;
+    return t ? lg_strdup(ctx, t) : lg_sprintf(ctx, "%lld", lg_layer_fid(L, i));
+}
+
+const char *lg_number_display(char *buf, size_t n, double v)
+{
+    if (!isfinite(v))
+        return "—";
+    double a = fabs(v);
+    int dec = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 3 : 4;
+    snprintf(buf, n, "%.*f", dec, v);
+    return buf;
+}
+
+void lg_table_column_label(const lg_table *t, size_t c, char *buf, size_t n)
+{
+    const char *unit = lg_table_column_unit(t, c);
+    if (unit[0])
+        snprintf(buf, n, "%s [%s]", lg_table_column_name(t, c), unit);
+    else
+        snprintf(buf, n, "%s", lg_table_column_name(t, c));
+}

@@ -35,6 +35,24 @@ const lg_index *lg_layer_index(lg_ctx *ctx, const lg_layer *layer);
  * assume valid input: kernels use them only then, else the overlays. */
 int lg_layer_all_valid(const lg_layer *layer);
 
+/* ---- joining by an id: rows sorted by key, then binary search ---- */
+typedef struct lg_key_ix {
+    const char *key; /* borrowed */
+    size_t i;        /* the row */
+} lg_key_ix;
+/* Sort by key, then row (so a lookup finds the first row with a key). */
+void lg_key_ix_sort(lg_key_ix *keys, size_t n);
+/* The row of the first key equal to `key`, or (size_t)-1. */
+size_t lg_key_ix_find(const lg_key_ix *keys, size_t n, const char *key);
+
+/* A feature's label from field f (numbers without a trailing .0), or its
+ * FID when f < 0 or the value is NULL.  malloc'd. */
+char *lg_feature_label(lg_ctx *ctx, const lg_layer *L, size_t i, int f);
+
+/* A number for people (reports): a few decimals by magnitude; "—" for
+ * none.  CSV and JSON keep every digit (lg_number_text). */
+const char *lg_number_display(char *buf, size_t n, double v);
+
 /* ---- tables ---- */
 lg_table *lg_table_new(lg_ctx *ctx, const char *name);
 lg_table *lg_table_free(lg_ctx *ctx, lg_table *t);

@@ -76,6 +76,8 @@ LG_API const char *lg_table_column_unit(const lg_table *t, size_t col);
 LG_API int lg_table_column_index(const lg_table *t, const char *name);
 /** A cell; NaN means "no value" (e.g. a ratio with a zero denominator). */
 LG_API double lg_table_value(const lg_table *t, size_t row, size_t col);
+/** "name [unit]" (or "name" when the column has no unit) into buf. */
+LG_API void lg_table_column_label(const lg_table *t, size_t col, char *buf, size_t n);
 /** The row's id and name (UTF-8; never NULL). */
 LG_API const char *lg_table_row_id(const lg_table *t, size_t row);
 LG_API const char *lg_table_row_name(const lg_table *t, size_t row);
