@@ -483,51 +483,42 @@ int lg_gpkg_write_kv(gpkg_writer *gw, const char *name, const char *const *keys,
 
 static int write_params(gpkg_writer *gw, const lg_result *r)
 {
-    char **lco = CSLSetNameValue(NULL, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
-    OGRLayerH L = GDALDatasetCreateLayer(gw->ds, "params", NULL, wkbNone, lco);
-    CSLDestroy(lco);
-    if (!L)
-        return gw_fail(gw, "cannot create layer params");
-    const char *cols[] = {"key", "value"};
-    for (int k = 0; k < 2; k++) {
-        OGRFieldDefnH f = OGR_Fld_Create(cols[k], OFTString);
-        OGRErr e = OGR_L_CreateField(L, f, TRUE);
-        OGR_Fld_Destroy(f);
-        if (e != OGRERR_NONE)
-            return gw_fail(gw, "cannot create a field");
-    }
     /* the kernel, unit and CRS first, then the unit of each column (GDAL
      * 3.6 keeps no field aliases in a GeoPackage), the kernel's parameters
      * and the warnings */
     const lg_table *zt = lg_result_zones(r);
     size_t nc = zt ? lg_table_columns(zt) : 0;
-    size_t np = lg_result_param_count(r), nw = lg_result_warning_count(r);
-    for (size_t i = 0; i < 3 + nc + np + nw; i++) {
-        OGRFeatureH F = OGR_F_Create(OGR_L_GetLayerDefn(L));
-        const char *k, *v;
-        char key[300];
+    size_t np = lg_result_param_count(r), nw = lg_result_warning_count(r), n = 3 + nc + np + nw;
+    const char **k = calloc(n, sizeof *k), **v = calloc(n, sizeof *v);
+    char **owned = calloc(nc ? nc : 1, sizeof *owned);
+    int rc = k && v && owned ? 0 : -1;
+    if (rc)
+        lg_error(gw->ctx, LG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
         if (i == 0) {
-            k = "kernel", v = lg_result_kernel(r);
+            k[i] = "kernel", v[i] = lg_result_kernel(r);
         } else if (i == 1) {
-            k = "unit", v = lg_result_unit(r);
+            k[i] = "unit", v[i] = lg_result_unit(r);
         } else if (i == 2) {
-            k = "crs", v = lg_result_crs(r);
+            k[i] = "crs", v[i] = lg_result_crs(r);
         } else if (i < 3 + nc) {
-            snprintf(key, sizeof key, "unit:%s", lg_table_column_name(zt, i - 3));
-            k = key, v = lg_table_column_unit(zt, i - 3);
+            owned[i - 3] = lg_sprintf(gw->ctx, "unit:%s", lg_table_column_name(zt, i - 3));
+            k[i] = owned[i - 3], v[i] = lg_table_column_unit(zt, i - 3);
+            rc = owned[i - 3] ? 0 : -1;
         } else if (i < 3 + nc + np) {
-            k = lg_result_param_key(r, i - 3 - nc), v = lg_result_param_value(r, i - 3 - nc);
+            k[i] = lg_result_param_key(r, i - 3 - nc), v[i] = lg_result_param_value(r, i - 3 - nc);
         } else {
-            k = "warning", v = lg_result_warning(r, i - 3 - nc - np);
+            k[i] = "warning", v[i] = lg_result_warning(r, i - 3 - nc - np);
         }
-        OGR_F_SetFieldString(F, 0, k);
-        OGR_F_SetFieldString(F, 1, v);
-        OGRErr e = OGR_L_CreateFeature(L, F);
-        OGR_F_Destroy(F);
-        if (e != OGRERR_NONE)
-            return gw_fail(gw, "cannot write a feature");
     }
-    return 0;
+    if (!rc)
+        rc = lg_gpkg_write_kv(gw, "params", k, v, n);
+    for (size_t c = 0; owned && c < nc; c++)
+        free(owned[c]);
+    free(owned);
+    free(k);
+    free(v);
+    return rc;
 }
 
 gpkg_writer *lg_gpkg_begin(lg_ctx *ctx, const char *path, const char *crs_wkt)
